@@ -1,0 +1,67 @@
+"""The ``cnai-kg`` command line: thin commands over the library.
+
+Each command parses its options, calls one library function and formats the
+result. Errors from the library (:class:`~cnai_kg.errors.CnaiKgError`) become
+one line on stderr and the error's exit code; nothing else reaches the user
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import CnaiKgError
+from ._common import CliError, State
+from . import core  # noqa: E402  (registers commands)
+
+__all__ = ["main", "cli"]
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CnaiKgError as e:
+            raise CliError(str(e), e.exit_code) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        except KeyboardInterrupt:
+            raise CliError("interrupted", 130) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              metavar="FILE", help="Add your own RDF (Turtle) file; repeatable.")
+@click.option("--no-shipped", is_flag=True,
+              help="Leave out the shipped graph/ data (the ontology stays).")
+@click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[str, ...], no_shipped: bool) -> None:
+    """cnai-kg: a knowledge graph of China's AI industry.
+
+    Every fact carries the verbatim Korean quote it comes from. Entities can be
+    named by any label or alias in English, Korean or Chinese, by CURIE
+    (kg:CATL) or by IRI.
+    """
+    ctx.obj = State(data_files=data, shipped=not no_shipped)
+
+
+for _module in (core,):
+    _module.register(cli)
+
+for _name in ("query", "network", "render"):
+    try:
+        _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
+    except ModuleNotFoundError as _e:  # a command family not written yet
+        if _e.name != f"{__name__}.{_name}":
+            raise
+        continue
+    _mod.register(cli)
+
+
+def main() -> None:
+    """Entry point of the ``cnai-kg`` console script."""
+    cli(prog_name="cnai-kg")

@@ -1,0 +1,61 @@
+"""What every command shares: the loaded graph, the shared options, error display."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import click
+
+from ..kg import LANGS, KnowledgeGraph, load
+
+__all__ = ["CliError", "State", "lang_option", "output_option", "pass_kg"]
+
+
+class CliError(click.ClickException):
+    """A one-line error with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+@dataclass
+class State:
+    data_files: tuple[str, ...] = ()
+    shipped: bool = True
+    _kg: KnowledgeGraph | None = field(default=None, repr=False)
+
+    def kg(self) -> KnowledgeGraph:
+        if self._kg is None:
+            self._kg = load(*self.data_files, shipped=self.shipped)
+        return self._kg
+
+
+def pass_kg(f):
+    """Give the command the loaded :class:`KnowledgeGraph` as its first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args, **kwargs):
+        return ctx.invoke(f, ctx.find_object(State).kg(), *args, **kwargs)
+
+    return click.decorators.update_wrapper(wrapper, f)
+
+
+def lang_option(f):
+    """``--lang ko|en|zh``, defaulting to ``$CNAI_KG_LANG`` or English."""
+    return click.option(
+        "--lang", type=click.Choice(LANGS), envvar="CNAI_KG_LANG",
+        default=lambda: os.environ.get("CNAI_KG_LANG") if os.environ.get("CNAI_KG_LANG") in LANGS
+        else "en",
+        show_default="$CNAI_KG_LANG or en", help="Label language (falls back en > ko > zh).",
+    )(f)
+
+
+def output_option(f):
+    """``-o/--output FILE``, written atomically."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Write to FILE (atomically) instead of stdout.")(f)

@@ -1,0 +1,139 @@
+"""Commands about the graph itself: stats, show, export, validate."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..kg import EXPORT_FORMATS, LANGS, KnowledgeGraph
+from ._common import lang_option, pass_kg
+
+NETWORK_FORMATS = ("graphml", "gexf", "node-link")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@pass_kg
+def stats(kg: KnowledgeGraph, fmt: str) -> None:
+    """Triples, entities per class, facts, sources and label coverage per language."""
+    s = kg.stats()
+    if fmt == "json":
+        s["label_coverage"] = {k: {"labelled": a, "entities": b}
+                               for k, (a, b) in s["label_coverage"].items()}
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    w = max(len(k) for k in [*s["entities_per_class"], *s["facts_per_kind"], *s["sources"]]) + 2
+    click.echo(f"{'triples':<{w}}  {s['triples']:>6}")
+    click.echo(f"{'files':<{w}}  {s['files']:>6}")
+    click.echo(f"{'entities':<{w}}  {s['entities']:>6}")
+    for name, n in s["entities_per_class"].items():
+        click.echo(f"  {name:<{w - 2}}  {n:>6}")
+    click.echo(f"{'facts':<{w}}  {s['facts']:>6}")
+    for name, n in s["facts_per_kind"].items():
+        click.echo(f"  {name:<{w - 2}}  {n:>6}")
+    click.echo("sources")
+    for name, n in s["sources"].items():
+        click.echo(f"  {name:<{w - 2}}  {n:>6}")
+    click.echo("label coverage")
+    for code, (have, total) in s["label_coverage"].items():
+        pct = 100.0 * have / total if total else 0.0
+        click.echo(f"  {code:<{w - 2}}  {have:>6} / {total} ({pct:.1f}%)")
+
+
+@click.command()
+@click.argument("entity")
+@lang_option
+@pass_kg
+def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
+    """Card of ENTITY: labels, types, relations and every fact with its quote.
+
+    ENTITY is any label or alias in any language (case- and space-insensitive),
+    a CURIE such as kg:CATL, or an IRI.
+    """
+    card = kg.card(entity, lang)
+    click.echo(f"{kg.label(card.iri, lang)}  ({card.curie})")
+    for code in LANGS:
+        names = card.labels.get(code, [])
+        click.echo(f"  label@{code}: {' / '.join(names) if names else '-'}")
+    for code in LANGS:
+        if card.aliases.get(code):
+            click.echo(f"  alias@{code}: {' / '.join(card.aliases[code])}")
+    click.echo(f"  types: {', '.join(card.types) or '-'}")
+    if card.file:
+        click.echo(f"  defined in: {card.file}")
+    if card.outgoing:
+        click.echo("relations:")
+        for pred, obj in card.outgoing:
+            click.echo(f"  {pred} → {obj}")
+    if card.incoming:
+        click.echo("referenced by:")
+        for pred, subj in card.incoming:
+            click.echo(f"  {subj} —{pred}→ this")
+    click.echo(f"facts ({len(card.facts)}):")
+    for fact in card.facts:
+        tag = "definitional" if fact.definitional else fact.kind
+        click.echo(f"  [{tag}] {fact.summary}")
+        for quote in fact.quotes:
+            click.echo(f"      “{quote}”")
+        if fact.documents:
+            click.echo(f"      source: {'; '.join(fact.documents)}")
+        if fact.definitional and fact.why:
+            click.echo(f"      why: {fact.why}")
+        for caveat in fact.caveats:
+            click.echo(f"      caveat: {caveat}")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice([*EXPORT_FORMATS, *NETWORK_FORMATS]),
+              default="ttl", show_default=True,
+              help="RDF (ttl, nt, jsonld, trig) or the network projection (graphml, gexf, "
+                   "node-link) for Gephi and Cytoscape.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to FILE atomically; stdout when left out.")
+@pass_kg
+def export(kg: KnowledgeGraph, fmt: str, output: str | None) -> None:
+    """Export the graph (ontology + data + --data files)."""
+    if fmt in NETWORK_FORMATS:
+        from ..network import export_network
+
+        data = export_network(kg, fmt)
+    else:
+        data = kg.serialize(fmt)
+    if output:
+        from ..io import atomic_write
+
+        atomic_write(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes, {fmt})", err=True)
+    else:
+        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--no-inference", is_flag=True, help="Validate without RDFS inference.")
+@pass_kg
+def validate(kg: KnowledgeGraph, files: tuple[str, ...], no_inference: bool) -> None:
+    """Check the shipped graph plus FILES against the SHACL shapes.
+
+    Prints one line per violation (file, entity, property, message); exits 0
+    when the data conforms, 1 when it does not.
+    """
+    from ..validate import validate as run
+
+    if files:
+        kg = kg.with_files(*files)
+    report = run(kg, inference=not no_inference)
+    for v in report.violations:
+        click.echo(v.line())
+    if report.conforms:
+        click.echo(f"conforms: {len(kg)} triples, {len(kg.files)} files, 0 violations", err=True)
+    else:
+        click.echo(f"{len(report.violations)} violation(s)", err=True)
+        raise SystemExit(1)
+
+
+def register(cli: click.Group) -> None:
+    for command in (stats, show, export, validate):
+        cli.add_command(command)
