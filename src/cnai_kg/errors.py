@@ -151,7 +151,10 @@ class Violation:
 
     def line(self) -> str:
         where = self.file or "-"
-        return f"{where}: {self.label} [{self.path}] {self.message}"
+        line = f"{where}: {self.label} [{self.path}] {self.message}"
+        if self.value is not None and self.path != "-":
+            line += f" (value: {self.value})"
+        return line
 
 
 @dataclass

@@ -1,0 +1,103 @@
+"""SHACL validation of a :class:`~cnai_kg.kg.KnowledgeGraph` against ``ontology/shapes.ttl``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+from . import resources
+from .errors import ShapeViolation, Violation
+from .io import parse_rdf
+from .namespaces import SH
+
+__all__ = ["Report", "Violation", "shapes_graph", "validate"]
+
+
+@dataclass
+class Report:
+    """Outcome of a validation: ``conforms`` and one :class:`Violation` per result."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def raise_for_violations(self) -> None:
+        """Raise :class:`~cnai_kg.errors.ShapeViolation` unless the data conforms."""
+        if not self.conforms:
+            raise ShapeViolation(self.violations)
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The shipped SHACL shapes (parsed once)."""
+    return parse_rdf(resources.shapes_file())
+
+
+def validate(kg, *, inference: bool = True, shapes: Graph | None = None) -> Report:
+    """Validate ``kg`` (ontology + data) with pyshacl.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    inference : run RDFS inference first, so class targets reach subclasses
+    shapes : a shapes graph to use instead of the shipped one
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> validate(cnai_kg.load()).conforms
+    True
+    """
+    conforms, results, _ = shacl_validate(
+        kg.rdf,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="rdfs" if inference else "none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        violations.append(Violation(
+            focus=str(focus),
+            label=_describe(kg, focus),
+            path=kg.curie(path) if path is not None else "-",
+            message=" ".join(str(message).split()) if message is not None else "violation",
+            severity=kg.curie(severity) if severity is not None else "sh:Violation",
+            file=_file_of(kg, focus, path, value),
+            value=None if value is None or isinstance(value, BNode) else
+            kg.label(value, "en") if isinstance(value, URIRef) else str(value),
+        ))
+    violations.sort(key=lambda v: (v.file or "", v.label, v.path, v.message))
+    real = [v for v in violations if v.severity == "sh:Violation"]
+    return Report(conforms=not real, violations=violations)
+
+
+def _describe(kg, node) -> str:
+    """A node as a user knows it: its label, or for a blank node, where it hangs."""
+    if node is None:
+        return "-"
+    if isinstance(node, BNode):
+        for subject, pred in kg.rdf.subject_predicates(node):
+            return f"{kg.label(subject, 'en')} / {kg.curie(pred)}"
+    return kg.label(node, "en")
+
+
+def _file_of(kg, focus, path, value) -> str | None:
+    """The file holding the offending triple when there is one, else the focus node's file."""
+    if focus is not None and isinstance(path, URIRef) and value is not None:
+        for name, part in kg.parts.items():
+            if (focus, path, value) in part:
+                return name
+    if isinstance(focus, BNode):
+        for subject in kg.rdf.subjects(None, focus):
+            return kg.file_of(subject)
+    return kg.file_of(focus) if focus is not None else None
