@@ -60,7 +60,8 @@ class Resolver:
                 text = str(name)
                 self._exact[normalize(text)].add(subject)
                 self._loose[_loose(text)].add(subject)
-                self._display.setdefault(normalize(text), text)
+                if not preferred or subject in preferred:
+                    self._display.setdefault(normalize(text), text)
 
     def expand(self, name: str) -> URIRef | None:
         """A CURIE or IRI as an IRI, or None when ``name`` is neither."""
