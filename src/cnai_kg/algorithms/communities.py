@@ -1,0 +1,121 @@
+"""Communities of the entity network: Louvain, greedy modularity or label propagation.
+
+All methods run on the undirected simple graph ``nx.Graph(G)``.
+
+Examples
+--------
+>>> import cnai_kg
+>>> found = communities(cnai_kg.load(), seed=0)
+>>> any({"Pony.ai", "Uber", "WeRide"} <= {m.label for m in c.members} for c in found.communities)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import networkx as nx
+
+from ..errors import UsageError
+from ..network import as_network
+
+__all__ = ["METHODS", "Communities", "Community", "Member", "communities"]
+
+#: Community-detection methods.
+METHODS = ("louvain", "greedy", "label-propagation")
+
+
+@dataclass(frozen=True)
+class Member:
+    """An entity in a community, with its degree in the simple graph."""
+
+    node: str
+    label: str
+    cls: str
+    class_label: str
+    degree: int
+
+
+@dataclass(frozen=True)
+class Community:
+    """One community: members by degree (highest first), then label."""
+
+    index: int
+    members: tuple[Member, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def labels(self) -> list[str]:
+        return [m.label for m in self.members]
+
+
+@dataclass
+class Communities:
+    """A partition of the network, largest community first."""
+
+    method: str
+    parameters: dict
+    modularity: float
+    communities: list[Community] = field(default_factory=list)
+    nodes: int = 0
+    edges: int = 0
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "parameters": self.parameters,
+                "modularity": self.modularity, "nodes": self.nodes, "edges": self.edges,
+                "communities": [{"index": c.index, "size": c.size,
+                                 "members": [asdict(m) for m in c.members]}
+                                for c in self.communities]}
+
+
+def communities(
+    graph,
+    *,
+    method: str = "louvain",
+    resolution: float = 1.0,
+    seed: int | None = 0,
+    lang: str | None = None,
+    **projection,
+) -> Communities:
+    """Partition the entities into communities.
+
+    Parameters
+    ----------
+    graph : a KnowledgeGraph or a network from :func:`~cnai_kg.network.to_networkx`
+    method : ``louvain`` (:func:`networkx.community.louvain_communities`),
+        ``greedy`` (:func:`~networkx.community.greedy_modularity_communities`) or
+        ``label-propagation`` (:func:`~networkx.community.label_propagation_communities`)
+    resolution : above 1 favours smaller communities (louvain, greedy)
+    seed : random seed for louvain, so runs repeat
+    lang, projection : passed to :func:`~cnai_kg.network.to_networkx` for a KnowledgeGraph
+    """
+    if method not in METHODS:
+        raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    G = as_network(graph, lang=lang, **projection)
+    H = nx.Graph(G)
+    if method == "louvain":
+        parts = nx.community.louvain_communities(H, resolution=resolution, seed=seed)
+        params = {"resolution": resolution, "seed": seed}
+    elif method == "greedy":
+        parts = nx.community.greedy_modularity_communities(H, resolution=resolution)
+        params = {"resolution": resolution}
+    else:
+        parts = list(nx.community.label_propagation_communities(H))
+        params = {}
+    modularity = nx.community.modularity(H, parts) if H.number_of_edges() else 0.0
+
+    def member(n):
+        d = G.nodes[n]
+        return Member(node=n, label=d.get("label", n), cls=d.get("class", ""),
+                      class_label=d.get("class_label", ""), degree=H.degree(n))
+
+    groups = [sorted((member(n) for n in part),
+                     key=lambda m: (-m.degree, m.label.casefold(), m.node)) for part in parts]
+    groups.sort(key=lambda ms: (-len(ms), ms[0].label.casefold()))
+    return Communities(method=method, parameters=params, modularity=float(modularity),
+                       communities=[Community(index=i + 1, members=tuple(ms))
+                                    for i, ms in enumerate(groups)],
+                       nodes=H.number_of_nodes(), edges=H.number_of_edges())

@@ -1,0 +1,259 @@
+"""Shortest paths between two entities as evidence chains.
+
+A path is found on the simple graph behind the projection (direction ignored
+unless asked for); each hop then carries the fact that links its two
+entities: the relation, which way it runs, the verbatim quote and the
+document it comes from (or why it is definitional). When several facts link
+the same two entities the best-sourced one is shown (a quoted statement before
+a definitional one, a direct relation before an n-ary fact) and the others are
+counted in ``Hop.alternatives``.
+
+Examples
+--------
+>>> import cnai_kg
+>>> path, = evidence_paths(cnai_kg.load(), "Pony.ai", "Uber")
+>>> hop, = path.hops
+>>> hop.relation, "우버" in hop.quote
+('cnai:Partnership', True)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import networkx as nx
+
+from ..errors import NoPath, UsageError
+from ..kg import KnowledgeGraph
+from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
+
+__all__ = ["EvidencePath", "Hop", "evidence_paths", "hop_between", "walkable"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: two entities and the fact that links them.
+
+    ``forward`` is True when the relation runs from ``source`` to ``target``
+    (``source —relation→ target``), False when it runs back;
+    ``symmetric`` when it runs both ways (a partnership).
+    """
+
+    source: str
+    source_label: str
+    target: str
+    target_label: str
+    relation: str
+    relation_label: str
+    forward: bool
+    symmetric: bool
+    fact: str
+    fact_id: str
+    fact_kind: str
+    fact_label: str
+    evidence: str
+    quote: str
+    document: str
+    report: str
+    why: str
+    caveat: str
+    roles: str
+    status: str
+    target_market: str
+    alternatives: int
+
+    @property
+    def arrow(self) -> str:
+        """``—rel→``, ``←rel—`` or ``—rel—`` (symmetric)."""
+        if self.symmetric:
+            return f"—{self.relation_label}—"
+        return f"—{self.relation_label}→" if self.forward else f"←{self.relation_label}—"
+
+
+@dataclass(frozen=True)
+class EvidencePath:
+    """A path from the first node to the last, with one :class:`Hop` per edge."""
+
+    nodes: tuple[str, ...]
+    labels: tuple[str, ...]
+    hops: tuple[Hop, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
+
+    def to_dict(self) -> dict:
+        return {"length": self.length,
+                "nodes": [{"id": n, "label": lab} for n, lab in zip(self.nodes, self.labels,
+                                                                    strict=True)],
+                "hops": [{**asdict(h), "arrow": h.arrow} for h in self.hops]}
+
+
+def walkable(G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] = (),
+             directed: bool = False) -> nx.Graph:
+    """The simple graph paths are searched on: one edge per linked pair.
+
+    Only edges whose relation is in ``via`` (all when None) count; nodes in
+    ``avoid`` are left out. Undirected unless ``directed`` (then edges keep
+    the direction of their relation).
+    """
+    if directed and not G.is_directed():
+        raise UsageError("the network is undirected; project it with directed=True")
+    H = nx.DiGraph() if directed else nx.Graph()
+    avoid = set(avoid)
+    H.add_nodes_from(n for n in G if n not in avoid)
+    for u, v, d in G.edges(data=True):
+        if u in avoid or v in avoid or u == v:
+            continue
+        if via is not None and d["relation"] not in via:
+            continue
+        H.add_edge(u, v)
+    return H
+
+
+#: Which fact a hop shows when several link the same pair: direct statements
+#: first, then partnerships (they carry roles), then the other n-ary facts.
+_KIND_ORDER = {"cnai:Statement": 0, "cnai:Partnership": 1, "cnai:Opportunity": 2,
+               "cnai:Mitigation": 3, "cnai:Claim": 5}
+
+
+def _rank(hop_forward: bool, d: dict) -> tuple:
+    return (
+        {"quote": 0, "definitional": 1}.get(d.get("evidence"), 2),
+        _KIND_ORDER.get(d.get("fact_kind"), 4),
+        not hop_forward,
+        d.get("relation", ""),
+        d.get("fact", ""),
+    )
+
+
+def hop_between(G: nx.Graph, u: str, v: str, *, via: set[str] | None = None,
+                directed: bool = False) -> Hop:
+    """The best-sourced fact linking ``u`` to ``v`` in ``G``, as a :class:`Hop`."""
+    candidates: list[tuple[bool, dict, str]] = []
+    if G.is_directed():
+        pairs = [(u, v, True)] + ([] if directed else [(v, u, False)])
+        for a, b, fwd in pairs:
+            for key, d in (G[a][b].items() if G.has_edge(a, b) else ()):
+                candidates.append((fwd, d, key))
+    else:
+        for key, d in (G[u][v].items() if G.has_edge(u, v) else ()):
+            candidates.append((d.get("subject") == u, d, key))
+    candidates = [c for c in candidates if via is None or c[1]["relation"] in via]
+    if not candidates:
+        raise NoPath(f"no edge between {u} and {v}")
+    forward, best, key = min(candidates, key=lambda c: _rank(c[0], c[1]))
+    facts = {(d.get("fact") or d.get("relation"), d.get("relation")) for _, d, _ in candidates}
+    symmetric = best.get("relation") in SYMMETRIC_RELATIONS
+    return Hop(
+        source=u, source_label=G.nodes[u].get("label", u),
+        target=v, target_label=G.nodes[v].get("label", v),
+        relation=best["relation"], relation_label=best.get("relation_label", best["relation"]),
+        forward=forward, symmetric=symmetric, fact_id=str(key).split("|")[0],
+        **{k: best.get(k, "") for k in ("fact", "fact_kind", "fact_label", "evidence", "quote",
+                                        "document", "report", "why", "caveat", "roles",
+                                        "status", "target_market")},
+        alternatives=len(facts) - 1,
+    )
+
+
+def path_of(G: nx.Graph, nodes: list[str], *, via: set[str] | None = None,
+            directed: bool = False) -> EvidencePath:
+    """An :class:`EvidencePath` along ``nodes``."""
+    hops = tuple(hop_between(G, a, b, via=via, directed=directed)
+                 for a, b in itertools.pairwise(nodes))
+    return EvidencePath(nodes=tuple(nodes),
+                        labels=tuple(G.nodes[n].get("label", n) for n in nodes), hops=hops)
+
+
+def evidence_paths(
+    graph,
+    source: str,
+    target: str,
+    *,
+    k: int = 1,
+    max_hops: int | None = None,
+    via: Iterable[str] | None = None,
+    avoid: Iterable[str] = (),
+    directed: bool = False,
+    lang: str | None = None,
+    **projection,
+) -> list[EvidencePath]:
+    """The ``k`` shortest simple paths from ``source`` to ``target``, as evidence chains.
+
+    Parameters
+    ----------
+    graph : a KnowledgeGraph (names are then any label or alias in any
+        language, CURIE or IRI) or a network from :func:`~cnai_kg.network.to_networkx`
+        (names are node ids or labels)
+    source, target : the two entities
+    k : how many paths, shortest first (:func:`networkx.shortest_simple_paths`)
+    max_hops : longest path accepted
+    via : relations a path may use (CURIE, local name or label, e.g.
+        ``["Partnership", "inGroup"]``); all when None
+    avoid : entities a path must not pass through
+    directed : follow relations only in their direction
+    lang, projection : passed to :func:`~cnai_kg.network.to_networkx` for a KnowledgeGraph
+
+    Raises
+    ------
+    NoPath
+        when no path satisfies the restrictions
+    EntityNotFound, UsageError
+        for unknown names, relations, or entities that are not in the network
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> kg = cnai_kg.load()
+    >>> [p.labels for p in evidence_paths(kg, "小马智行", "위라이드", via=["partnership"])]
+    [('Pony.ai', 'Uber', 'WeRide')]
+    """
+    if k < 1:
+        raise UsageError(f"--k must be at least 1, not {k}")
+    if max_hops is not None and max_hops < 1:
+        raise UsageError(f"--max-hops must be at least 1, not {max_hops}")
+    kg = graph if isinstance(graph, KnowledgeGraph) else None
+    G = as_network(graph, lang=lang, **projection)
+    s = find_node(G, source, kg)
+    t = find_node(G, target, kg)
+    if s == t:
+        raise UsageError(f"{G.nodes[s]['label']} is both ends of the path")
+    via_set = resolve_relations(G, via, kg) if via else None
+    avoided = {find_node(G, a, kg) for a in avoid}
+    if avoided & {s, t}:
+        raise UsageError("cannot avoid an end of the path")
+    H = walkable(G, via=via_set, avoid=avoided, directed=directed)
+    paths: list[EvidencePath] = []
+    try:
+        for nodes in nx.shortest_simple_paths(H, s, t):
+            if max_hops is not None and len(nodes) - 1 > max_hops:
+                break
+            paths.append(path_of(G, nodes, via=via_set, directed=directed))
+            if len(paths) == k:
+                break
+    except nx.NetworkXNoPath:
+        pass
+    if not paths:
+        raise NoPath(_no_path_message(G, s, t, max_hops=max_hops, via=via_set,
+                                      avoid=avoided, directed=directed))
+    return paths
+
+
+def _no_path_message(G, s, t, *, max_hops, via, avoid, directed) -> str:
+    def label(n):
+        return G.nodes[n].get("label", n)
+
+    limits = []
+    if max_hops is not None:
+        limits.append(f"within {max_hops} hop{'s' if max_hops != 1 else ''}")
+    if via:
+        limits.append("via " + ", ".join(sorted(r.split(":", 1)[-1] for r in via)))
+    if avoid:
+        limits.append("avoiding " + ", ".join(sorted(label(a) for a in avoid)))
+    if directed:
+        limits.append("following relation direction")
+    tail = f" ({'; '.join(limits)})" if limits else ""
+    return f"no path from {label(s)} to {label(t)}{tail}"

@@ -1,0 +1,321 @@
+"""Network commands: centrality, path, neighbors, communities.
+
+Each parses its options, calls one function of :mod:`cnai_kg.algorithms` and
+formats the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+import click
+
+from ..algorithms import MEASURES, METHODS, centrality_chart, centrality_rdf, evidence_paths
+from ..algorithms import centrality as run_centrality
+from ..algorithms import communities as run_communities
+from ..algorithms import neighbors as run_neighbors
+from ..io import atomic_write, rdf_format_for
+from ..kg import KnowledgeGraph
+from ..network import PARTNERSHIP_MODES
+from ._common import lang_option, pass_kg
+
+__all__ = ["register"]
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def projection_options(f):
+    """``--partnerships`` and ``--claims``: how n-ary facts enter the network."""
+    f = click.option("--claims", is_flag=True,
+                     help="Also link the entities each claim is about (off: claims form "
+                          "cliques that swamp the measures).")(f)
+    f = click.option("--partnerships", type=click.Choice(PARTNERSHIP_MODES), default="collapse",
+                     show_default=True,
+                     help="collapse: partner–partner edges carrying the partnership; nodes: "
+                          "partnerships, opportunities and risks stay nodes (bipartite).")(f)
+    return f
+
+
+def format_option(*choices: str):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0],
+                        show_default=True)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    text = _cut(text, width)
+    return text + " " * (width - _width(text))
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    """Columns padded by display width (Hangul and Hanzi count double)."""
+    widths = [min(48, max([_width(h)] + [_width(r[i]) for r in rows])) for i, h in
+              enumerate(headers)]
+
+    def line(cells):
+        parts = []
+        for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+            cell = _cut(cell, w)
+            pad = " " * (w - _width(cell))
+            parts.append(pad + cell if i in right else cell + pad)
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), *(line(r) for r in rows)]
+
+
+# --------------------------------------------------------------------------- centrality
+
+
+@click.command()
+@click.option("--measure", type=click.Choice(list(MEASURES)), default="degree", show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many entities to list and plot.")
+@click.option("--class", "classes", multiple=True, metavar="CLASS",
+              help="Rank only entities of CLASS (e.g. Company, 기업); repeatable. Scores are "
+                   "computed on the whole network.")
+@click.option("--relation", "relations", multiple=True, metavar="REL",
+              help="Keep only edges of relation REL (e.g. Partnership, basedIn); repeatable.")
+@click.option("--directed", is_flag=True, help="Follow the direction of relations.")
+@projection_options
+@format_option("table", "csv", "json")
+@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
+              help="Also write a bar chart of the top entities (PNG).")
+@click.option("--write-rdf", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write every score as cnai:CentralityScore RDF (Turtle unless the "
+                   "suffix says otherwise).")
+@lang_option
+@pass_kg
+def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, ...],
+               relations: tuple[str, ...], directed: bool, partnerships: str, claims: bool,
+               fmt: str, plot: str | None, write_rdf: str | None, lang: str) -> None:
+    """Rank entities by a centrality measure (networkx on the entity network).
+
+    \b
+    Examples:
+      cnai-kg centrality --measure betweenness --top 10
+      cnai-kg centrality --measure pagerank --class Company --lang ko --plot top.png
+    """
+    result = run_centrality(kg, measure, directed=directed, classes=classes or None, lang=lang,
+                            partnerships=partnerships, claims=claims,
+                            relations=relations or None)
+    shown = result.scores[:top]
+    if plot:
+        atomic_write(plot, centrality_chart(result, lang=lang, top=top))
+        click.echo(f"wrote {plot} (top {len(shown)}, {measure})", err=True)
+    if write_rdf:
+        graph = centrality_rdf(result, kg)
+        atomic_write(write_rdf, graph.serialize(format=rdf_format_for(write_rdf),
+                                                encoding="utf-8"))
+        click.echo(f"wrote {write_rdf} ({len(result.scores)} scores)", err=True)
+    if fmt == "json":
+        data = result.to_dict()
+        data["scores"] = data["scores"][:top]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["rank", "entity", "label", "class", "score"])
+        for s in shown:
+            writer.writerow([s.rank, s.node, s.label, s.cls, repr(s.score)])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    how = "directed" if directed else "undirected"
+    click.echo(f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
+               f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'})")
+    rows = [[str(s.rank), s.label, s.class_label, f"{s.score:.4f}", s.node] for s in shown]
+    for line in _table(["rank", "entity", "class", "score", "id"], rows, right={0, 3}):
+        click.echo(line)
+
+
+# --------------------------------------------------------------------------- path
+
+
+def _hop_lines(i: int, hop) -> list[str]:
+    lines = [f"  {i}. {hop.source_label} {hop.arrow} {hop.target_label}"]
+    pad = " " * (len(str(i)) + 4)
+    if hop.fact_label:
+        extra = ", ".join(x for x in (hop.fact_id, hop.status) if x)
+        lines.append(f"{pad}fact: {hop.fact_label} [{extra}]")
+    elif hop.fact_id:
+        lines.append(f"{pad}fact: {hop.fact_id}")
+    if hop.roles:
+        lines.append(f"{pad}roles: {hop.roles}")
+    if hop.evidence == "quote":
+        for j, quote in enumerate(hop.quote.split("\n")):
+            lines.append(f"{pad}{'quote: ' if j == 0 else '       '}“{quote}”")
+        source = hop.document + (f" ← {hop.report}" if hop.report else "")
+        lines.append(f"{pad}source: {source}")
+    elif hop.evidence == "definitional":
+        lines.append(f"{pad}definitional: {hop.why or 'background knowledge, not from the source'}")
+    else:
+        lines.append(f"{pad}evidence: none (no statement describes this triple)")
+    if hop.caveat:
+        lines.append(f"{pad}caveat: {hop.caveat}")
+    if hop.alternatives:
+        n = hop.alternatives
+        lines.append(f"{pad}(+{n} other fact{'s link' if n > 1 else ' links'} these two)")
+    return lines
+
+
+@click.command()
+@click.argument("source", metavar="A")
+@click.argument("target", metavar="B")
+@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Show the K shortest simple paths.")
+@click.option("--max-hops", type=click.IntRange(min=1), default=None,
+              help="Longest path accepted.")
+@click.option("--via", multiple=True, metavar="REL",
+              help="Use only relation REL (e.g. Partnership, inGroup, 소재지); repeatable.")
+@click.option("--avoid", multiple=True, metavar="ENTITY",
+              help="Do not pass through ENTITY; repeatable.")
+@click.option("--directed", is_flag=True, help="Follow relations only in their direction.")
+@projection_options
+@format_option("text", "json")
+@lang_option
+@pass_kg
+def path(kg: KnowledgeGraph, source: str, target: str, k: int, max_hops: int | None,
+         via: tuple[str, ...], avoid: tuple[str, ...], directed: bool, partnerships: str,
+         claims: bool, fmt: str, lang: str) -> None:
+    """Shortest paths from A to B as evidence chains.
+
+    Each hop prints its two entities, the relation, and the quote and source
+    document that back it. A and B are any label or alias in any language, a
+    CURIE or an IRI. No path: one line and exit code 1.
+
+    \b
+    Examples:
+      cnai-kg path Pony.ai WeRide --via Partnership
+      cnai-kg path "Korean vision-camera and gripper makers" ROKAE --k 3
+    """
+    paths = evidence_paths(kg, source, target, k=k, max_hops=max_hops, via=via or None,
+                           avoid=avoid, directed=directed, lang=lang,
+                           partnerships=partnerships, claims=claims)
+    if fmt == "json":
+        first = paths[0]
+        data = {"source": {"id": first.nodes[0], "label": first.labels[0]},
+                "target": {"id": first.nodes[-1], "label": first.labels[-1]},
+                "paths": [p.to_dict() for p in paths]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for n, p in enumerate(paths, 1):
+        if n > 1:
+            click.echo()
+        hops = f"{p.length} hop{'s' if p.length != 1 else ''}"
+        click.echo(f"path {n} of {len(paths)} ({hops}): {' → '.join(p.labels)}")
+        for i, hop in enumerate(p.hops, 1):
+            for line in _hop_lines(i, hop):
+                click.echo(line)
+
+
+# --------------------------------------------------------------------------- neighbors
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--via", multiple=True, metavar="REL", help="Follow only relation REL; repeatable.")
+@click.option("--class", "classes", multiple=True, metavar="CLASS",
+              help="List only neighbours of CLASS; repeatable.")
+@click.option("--directed", is_flag=True, help="Follow relations only in their direction.")
+@projection_options
+@format_option("text", "json")
+@lang_option
+@pass_kg
+def neighbors(kg: KnowledgeGraph, entity: str, hops: int, via: tuple[str, ...],
+              classes: tuple[str, ...], directed: bool, partnerships: str, claims: bool,
+              fmt: str, lang: str) -> None:
+    """Entities within --hops of ENTITY, nearest first, with how each is reached.
+
+    \b
+    Examples:
+      cnai-kg neighbors Uber
+      cnai-kg neighbors 우버 --hops 2 --class Company --lang ko
+    """
+    found = run_neighbors(kg, entity, hops=hops, via=via or None, classes=classes or None,
+                          directed=directed, lang=lang, partnerships=partnerships,
+                          claims=claims)
+    if fmt == "json":
+        click.echo(json.dumps([n.to_dict() for n in found], ensure_ascii=False, indent=2))
+        return
+    centre = kg.label(kg.resolve(entity), lang)
+    within = f"{hops} hop{'s' if hops != 1 else ''}"
+    click.echo(f"{centre}: {len(found)} entit{'y' if len(found) == 1 else 'ies'} "
+               f"within {within}")
+    rows = []
+    for n in found:
+        route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}"
+                                               for h in n.path.hops])
+        rows.append([str(n.distance), n.label, n.class_label, route])
+    for line in _table(["hops", "entity", "class", "via"], rows, right={0}):
+        click.echo(line)
+
+
+# --------------------------------------------------------------------------- communities
+
+
+@click.command()
+@click.option("--method", type=click.Choice(METHODS), default="louvain", show_default=True)
+@click.option("--resolution", type=float, default=1.0, show_default=True,
+              help="Above 1: smaller communities (louvain, greedy).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (louvain).")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
+              help="List only communities with at least this many members.")
+@click.option("--relation", "relations", multiple=True, metavar="REL",
+              help="Keep only edges of relation REL; repeatable.")
+@projection_options
+@format_option("text", "json")
+@lang_option
+@pass_kg
+def communities(kg: KnowledgeGraph, method: str, resolution: float, seed: int, min_size: int,
+                relations: tuple[str, ...], partnerships: str, claims: bool, fmt: str,
+                lang: str) -> None:
+    """Group the entities into communities (Louvain by default); members listed by label.
+
+    \b
+    Examples:
+      cnai-kg communities
+      cnai-kg communities --method greedy --lang zh
+    """
+    found = run_communities(kg, method=method, resolution=resolution, seed=seed, lang=lang,
+                            partnerships=partnerships, claims=claims,
+                            relations=relations or None)
+    listed = [c for c in found.communities if c.size >= min_size]
+    if fmt == "json":
+        data = found.to_dict()
+        data["communities"] = [c for c in data["communities"] if c["size"] >= min_size]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    params = ", ".join(f"{k} {v}" for k, v in found.parameters.items())
+    click.echo(f"{method} communities ({params}{'; ' if params else ''}{found.nodes} nodes, "
+               f"{found.edges} edges): {len(found.communities)} communities, modularity "
+               f"{found.modularity:.3f}")
+    for c in listed:
+        click.echo(f"{c.index:>2}. ({c.size}) {', '.join(c.labels)}")
+    hidden = len(found.communities) - len(listed)
+    if hidden:
+        click.echo(f"    … and {hidden} smaller communit{'y' if hidden == 1 else 'ies'} "
+                   f"(--min-size {min_size})")
+
+
+def register(cli: click.Group) -> None:
+    for command in (centrality, path, neighbors, communities):
+        cli.add_command(command)

@@ -1,0 +1,800 @@
+"""The entity network: a networkx projection of the knowledge graph, and its exports.
+
+Nodes are the entities (organisations, groups, offerings, places, sectors,
+technologies, laws). Edges come from two kinds of facts:
+
+* **direct relations** between entities (``cnai:basedIn``, ``cnai:inGroup``,
+  ``schema:containedInPlace`` ...), each described by a ``cnai:Statement`` that
+  carries its source excerpt or is a ``cnai:DefinitionalFact``;
+* **n-ary facts**. A ``cnai:Partnership`` either *collapses* into
+  partner--partner edges (relation ``cnai:Partnership``, both directions when
+  the graph is directed: a partnership is symmetric) plus an edge from each
+  partner to the target market and sector, or stays a *node* (a bipartite
+  view: partner --``cnai:Participation``--> partnership, with the role on the
+  edge, and partnership --``cnai:targetMarket``--> market). Opportunities link
+  beneficiary --> counterparty (``cnai:Opportunity``), mitigations link
+  beneficiary --> the organisations they work through (``cnai:Mitigation``),
+  claims link the entities they are about to each other (``cnai:Claim``).
+  Market figures are observations, not links, and stay out.
+
+Every node and edge attribute is a string, so the graph can be written as
+GraphML or GEXF as it is and read back by Gephi, Cytoscape or networkx.
+
+Node attributes
+    ``iri``, ``label`` (in the chosen language), ``label_en``, ``label_ko``,
+    ``label_zh``, ``class`` (CURIE of the most specific class), ``class_label``,
+    ``types`` (space-separated CURIEs of its classes and their superclasses),
+    ``hub`` (the AI hub it lies in), ``region`` (its country or world region),
+    ``sector`` (sectors it is in or specialises in, ``"; "``-separated).
+Edge attributes
+    ``relation`` (CURIE), ``relation_label``, ``label`` (same, for Gephi),
+    ``subject``/``object`` (the RDF direction), ``fact`` (IRI of the statement
+    or n-ary fact), ``fact_kind``, ``fact_label``, ``evidence`` (``quote``,
+    ``definitional`` or ``none``), ``quote``, ``document``, ``report``, ``why``
+    (for definitional facts), ``caveat``, and for facts with roles: ``roles``,
+    ``subject_role``, ``object_role``, ``partnership``, ``partnership_type``,
+    ``status``, ``target_market``.
+
+Examples
+--------
+>>> import cnai_kg
+>>> G = cnai_kg.load().to_networkx()
+>>> G.nodes["kg:Uber"]["label_ko"]
+'우버'
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from .errors import EntityNotFound, UsageError
+from .kg import LANGS, KnowledgeGraph, default_lang, lang_order
+from .namespaces import CNAI, ORG, SCHEMA
+from .resolve import normalize
+
+__all__ = [
+    "EDGE_ATTRIBUTES",
+    "NETWORK_FORMATS",
+    "NODE_ATTRIBUTES",
+    "PARTNERSHIP_MODES",
+    "SYMMETRIC_RELATIONS",
+    "as_network",
+    "export_network",
+    "find_node",
+    "nodes_of_classes",
+    "relation_names",
+    "resolve_classes",
+    "resolve_relations",
+    "to_networkx",
+]
+
+#: Formats :func:`export_network` writes.
+NETWORK_FORMATS = ("graphml", "gexf", "node-link")
+#: How n-ary partnerships enter the network.
+PARTNERSHIP_MODES = ("collapse", "nodes")
+
+#: Relations that run both ways (collapsed partnerships and claims).
+SYMMETRIC_RELATIONS = frozenset({"cnai:Partnership", "cnai:Claim"})
+
+NODE_ATTRIBUTES = ("iri", "label", "label_en", "label_ko", "label_zh", "class", "class_label",
+                   "types", "hub", "region", "sector")
+EDGE_ATTRIBUTES = ("relation", "relation_label", "label", "subject", "object", "fact",
+                   "fact_kind", "fact_label", "evidence", "quote", "document", "report", "why",
+                   "caveat", "roles", "subject_role", "object_role", "partnership",
+                   "partnership_type", "status", "target_market")
+
+#: Classes whose instances are never nodes: sources, plumbing, vocabulary terms.
+_NEVER_NODES = (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt, CNAI.Statement,
+                CNAI.Participation, CNAI.CentralityScore, CNAI.Indicator, CNAI.Status,
+                CNAI.PartnershipType, CNAI.EntryMode, CNAI.RiskType, CNAI.PartnerRole,
+                SKOS.ConceptScheme, CNAI.MarketFigure)
+#: n-ary facts that become nodes when ``partnerships="nodes"``.
+_FACT_NODES = (CNAI.Partnership, CNAI.Opportunity, CNAI.Risk, CNAI.Mitigation, CNAI.Claim)
+
+#: Labels for relations from vocabularies whose ontology is not loaded.
+_RELATION_LABELS = {
+    "schema:containedInPlace": {"en": "contained in", "ko": "상위 지역"},
+    "org:unitOf": {"en": "unit of", "ko": "소속 조직"},
+    "org:subOrganizationOf": {"en": "sub-organisation of", "ko": "상위 조직"},
+    "dcterms:publisher": {"en": "publisher", "ko": "발행 기관"},
+    "skos:broader": {"en": "broader", "ko": "상위 개념"},
+}
+
+
+@dataclass(frozen=True)
+class _Nary:
+    """How one kind of n-ary fact collapses: who is linked to whom, and to what."""
+
+    kind: URIRef
+    relation: URIRef
+    sources: tuple[URIRef, ...]  # properties giving the 'from' side
+    targets: tuple[URIRef, ...]  # properties giving the 'to' side (empty: all pairs of sources)
+    context: tuple[URIRef, ...]  # properties whose values the actors are linked to
+    context_from_targets: bool  # link the 'to' side to the context too
+
+
+_NARY = (
+    # partners jointly target a market and work in a sector
+    _Nary(CNAI.Partnership, CNAI.Partnership, (ORG.member,), (),
+          (CNAI.targetMarket, CNAI.sector), True),
+    # the market, technology and sector of an opportunity are the beneficiary's
+    _Nary(CNAI.Opportunity, CNAI.Opportunity, (CNAI.beneficiary,), (CNAI.counterparty,),
+          (CNAI.targetMarket, CNAI.technology, CNAI.sector), False),
+    _Nary(CNAI.Mitigation, CNAI.Mitigation, (CNAI.beneficiary,), (CNAI.involves,), (), False),
+    _Nary(CNAI.Claim, CNAI.Claim, (CNAI.about,), (), (), True),
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Reader:
+    """Cached look-ups over one KnowledgeGraph (labels, classes, evidence)."""
+
+    def __init__(self, kg: KnowledgeGraph, lang: str):
+        self.kg = kg
+        self.lang = lang
+        self._labels: dict[Node, str] = {}
+        self._evidence: dict[Node, dict[str, str]] = {}
+        self.superclasses: dict[URIRef, set[URIRef]] = {}
+        for cls in {o for o in self.objects_of_type()}:
+            self.superclasses[cls] = self._supers(cls)
+
+    def objects_of_type(self) -> Iterable[Node]:
+        for _, _, cls in self.kg.triples((None, RDF.type, None)):
+            if isinstance(cls, URIRef):
+                yield cls
+
+    def _supers(self, cls: URIRef) -> set[URIRef]:
+        seen = {cls}
+        todo = [cls]
+        while todo:
+            for _, _, sup in self.kg.triples((todo.pop(), RDFS.subClassOf, None)):
+                if isinstance(sup, URIRef) and sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    def classes_of(self, node: Node) -> set[URIRef]:
+        out: set[URIRef] = set()
+        for t in self.kg.types(node):
+            out |= self.superclasses.get(t) or self._supers(t)
+        return out
+
+    def value(self, s: Node, p: URIRef) -> Node | None:
+        for _, _, o in self.kg.triples((s, p, None)):
+            return o
+        return None
+
+    def objects(self, s: Node, p: URIRef) -> list[Node]:
+        return sorted({o for _, _, o in self.kg.triples((s, p, None))}, key=str)
+
+    def subjects(self, p: URIRef, o: Node) -> list[Node]:
+        return sorted({s for s, _, _ in self.kg.triples((None, p, o))}, key=str)
+
+    def label(self, node: Node) -> str:
+        if node not in self._labels:
+            text = self.kg.label(node, self.lang)
+            curie = self.kg.curie(node)
+            if text == curie and curie in _RELATION_LABELS:
+                names = _RELATION_LABELS[curie]
+                text = next(names[c] for c in lang_order(self.lang) if c in names)
+            self._labels[node] = text
+        return self._labels[node]
+
+    def labels_joined(self, nodes: Iterable[Node]) -> str:
+        return "; ".join(sorted({self.label(n) for n in nodes}))
+
+    def evidence(self, fact: Node) -> dict[str, str]:
+        """quote, document, report, evidence, why and caveat of one fact."""
+        if fact in self._evidence:
+            return self._evidence[fact]
+        quotes, documents, reports = [], [], []
+        for excerpt in self.objects(fact, PROV.wasDerivedFrom):
+            for quote in self.objects(excerpt, CNAI.quote):
+                if str(quote) not in quotes:
+                    quotes.append(str(quote))
+            for doc in self.objects(excerpt, DCTERMS.isPartOf):
+                if self.label(doc) not in documents:
+                    documents.append(self.label(doc))
+                for report in self.objects(doc, PROV.wasDerivedFrom):
+                    if (report, RDF.type, CNAI.Report) in self.kg.rdf and \
+                            self.label(report) not in reports:
+                        reports.append(self.label(report))
+        definitional = (fact, RDF.type, CNAI.DefinitionalFact) in self.kg.rdf
+        why = self.value(fact, RDFS.comment) if definitional else None
+        if quotes:
+            kind = "quote"
+        elif definitional:
+            kind = "definitional"
+        else:
+            kind = "none"
+        out = {
+            "evidence": kind,
+            "quote": "\n".join(quotes),
+            "document": "; ".join(documents),
+            "report": "; ".join(reports),
+            "why": str(why) if why is not None else "",
+            "caveat": " ".join(str(c) for c in self.objects(fact, CNAI.caveat)),
+            "fact": str(fact) if isinstance(fact, URIRef) else "",
+            "fact_label": self.label(fact) if (fact, RDFS.label, None) in self.kg.rdf else "",
+        }
+        self._evidence[fact] = out
+        return out
+
+
+def _most_specific(reader: _Reader, node: Node, keep: set[URIRef] | None = None) -> URIRef | None:
+    types = [t for t in reader.kg.types(node) if keep is None or reader.superclasses.get(t, {t})
+             & keep]
+    types = [t for t in types if t != CNAI.DefinitionalFact]
+    if not types:
+        return None
+    # drop any type that is a superclass of another asserted type
+    specific = [t for t in types
+                if not any(t != u and t in reader.superclasses.get(u, ()) for u in types)]
+    cnai_first = sorted(specific, key=lambda t: (not str(t).startswith(str(CNAI)), str(t)))
+    return cnai_first[0]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def resolve_classes(kg: KnowledgeGraph, names: Iterable[str | URIRef]) -> set[URIRef]:
+    """Class IRIs for names: a CURIE, an IRI, a local name or a label in any language.
+
+    Raises :class:`~cnai_kg.errors.UsageError` naming the classes that exist.
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> kg = cnai_kg.load()
+    >>> sorted(kg.curie(c) for c in resolve_classes(kg, ["기업", "ai hub"]))
+    ['cnai:AIHub', 'cnai:Company']
+    """
+    known = _class_index(kg)
+    out: set[URIRef] = set()
+    for name in names:
+        if isinstance(name, URIRef):
+            out.add(name)
+            continue
+        key = normalize(str(name))
+        if key not in known:
+            choices = sorted({kg.curie(c).split(":", 1)[1] for c in known.values()})
+            raise UsageError(f"unknown class {name!r}; choose from: {', '.join(choices)}")
+        out.add(known[key])
+    return out
+
+
+def _class_index(kg: KnowledgeGraph) -> dict[str, URIRef]:
+    index: dict[str, URIRef] = {}
+    for cls in sorted(set(kg.rdf.subjects(RDF.type, OWL.Class)),
+                      key=str):
+        if not isinstance(cls, URIRef) or not str(cls).startswith(str(CNAI)):
+            continue
+        curie = kg.curie(cls)
+        names = [curie, str(cls), curie.split(":", 1)[1]]
+        for values in kg.labels(cls).values():
+            names += values
+        for name in names:
+            index.setdefault(normalize(name), cls)
+    return index
+
+
+def relation_names(G: nx.Graph) -> list[str]:
+    """The relations (CURIEs) on the edges of a projection, sorted."""
+    return sorted({d["relation"] for *_, d in G.edges(data=True)})
+
+
+def resolve_relations(G: nx.Graph, names: Iterable[str], kg: KnowledgeGraph | None = None
+                      ) -> set[str]:
+    """Relation CURIEs of ``G`` for names: a CURIE, a local name or the label of a relation.
+
+    Labels match in the language the projection was built with; with ``kg``,
+    in every language the ontology labels them in.
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> G = cnai_kg.load().to_networkx()
+    >>> sorted(resolve_relations(G, ["partnership", "basedIn"]))
+    ['cnai:Partnership', 'cnai:basedIn']
+    """
+    index: dict[str, str] = {}
+    for *_, d in G.edges(data=True):
+        rel = d["relation"]
+        for name in (rel, rel.split(":", 1)[-1], d.get("relation_label", "")):
+            if name:
+                index.setdefault(normalize(name), rel)
+    for rel, labels in _RELATION_LABELS.items():
+        for name in labels.values():
+            index.setdefault(normalize(name), rel)
+    if kg is not None:
+        for key, rel in _kg_relation_index(kg).items():
+            index.setdefault(key, rel)
+    out = set()
+    for name in names:
+        key = normalize(name)
+        if key not in index:
+            if ":" in name and name.split(":", 1)[0] in {"cnai", "org", "schema", "dcterms",
+                                                          "skos"}:
+                out.add(name)  # a valid relation that simply has no edge here
+                continue
+            choices = ", ".join(r.split(":", 1)[-1] for r in relation_names(G))
+            raise UsageError(f"unknown relation {name!r}; choose from: {choices}")
+        out.add(index[key])
+    return out
+
+
+def _kg_relation_index(kg: KnowledgeGraph) -> dict[str, str]:
+    index: dict[str, str] = {}
+    props = {s for s, _, _ in kg.triples((None, CNAI.needsEvidence, None))}
+    props |= {spec.relation for spec in _NARY}
+    props |= {p for spec in _NARY for p in spec.context}
+    props |= {CNAI.Participation, CNAI.beneficiary, CNAI.counterparty, CNAI.involves,
+              CNAI.about, CNAI.examplePartnership, CNAI.proposedPartnership,
+              CNAI.concernsLaw, CNAI.mitigatedBy}
+    for prop in props:
+        curie = kg.curie(prop)
+        names = [curie, curie.split(":", 1)[-1], str(prop)]
+        for values in kg.labels(prop).values():
+            names += values
+        names += list(_RELATION_LABELS.get(curie, {}).values())
+        for name in names:
+            index.setdefault(normalize(name), curie)
+    return index
+
+
+def _resolve_kg_relations(kg: KnowledgeGraph, names: Iterable[str]) -> set[str]:
+    index = _kg_relation_index(kg)
+    out = set()
+    for name in names:
+        key = normalize(str(name))
+        if key not in index:
+            choices = sorted({c.split(":", 1)[-1] for c in index.values()})
+            raise UsageError(f"unknown relation {name!r}; choose from: {', '.join(choices)}")
+        out.add(index[key])
+    return out
+
+
+# --------------------------------------------------------------------------- projection
+
+
+def to_networkx(
+    kg: KnowledgeGraph,
+    *,
+    relations: Iterable[str] | None = None,
+    classes: Iterable[str | URIRef] | None = None,
+    partnerships: str = "collapse",
+    directed: bool = True,
+    claims: bool = False,
+    lang: str | None = None,
+) -> nx.MultiDiGraph | nx.MultiGraph:
+    """Project the knowledge graph onto a networkx multigraph of entities.
+
+    Parameters
+    ----------
+    kg : the knowledge graph
+    relations : relations that become edges (CURIE, local name or label, e.g.
+        ``"basedIn"``, ``"cnai:Partnership"``, ``"소재지"``); all when None
+    classes : classes of the nodes kept (and their subclasses; CURIE, local
+        name or label, e.g. ``"Company"``, ``"기업"``); all entity classes when
+        None. Edges whose ends are not both kept are dropped.
+    partnerships : ``"collapse"`` (partner--partner edges that carry the
+        partnership, its roles and its quote) or ``"nodes"`` (partnerships,
+        opportunities, risks, mitigations and claims stay nodes: a bipartite view)
+    directed : a :class:`~networkx.MultiDiGraph` keeping the direction of each
+        relation (symmetric ones get both directions), else a
+        :class:`~networkx.MultiGraph` with one edge per fact
+    claims : include ``cnai:Claim`` facts. A claim links every entity it is
+        about to every other (a clique), which swamps centrality, so they are
+        left out unless asked for.
+    lang : language of the ``label`` attributes (``en``, ``ko``, ``zh``)
+
+    Returns
+    -------
+    networkx.MultiDiGraph or networkx.MultiGraph
+        Nodes keyed by CURIE (``"kg:Baidu"``), edges keyed by the CURIE of
+        their fact. ``G.graph`` records the options.
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> G = cnai_kg.load().to_networkx(lang="ko")
+    >>> G.nodes["kg:PonyAI"]["class"], G.nodes["kg:Uber"]["label"]
+    ('cnai:Company', '우버')
+    >>> sorted({d["relation"] for _, v, d in G.out_edges("kg:PonyAI", data=True)
+    ...         if v == "kg:Uber"})
+    ['cnai:Partnership']
+    """
+    if partnerships not in PARTNERSHIP_MODES:
+        raise UsageError(f"unknown partnerships mode {partnerships!r}; choose one of: "
+                         f"{', '.join(PARTNERSHIP_MODES)}")
+    lang = lang or default_lang()
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    reader = _Reader(kg, lang)
+    keep_classes = resolve_classes(kg, classes) if classes is not None else None
+    wanted = _resolve_kg_relations(kg, relations) if relations is not None else None
+
+    G: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
+    G.graph.update({
+        "name": "cnai-kg entity network",
+        "lang": lang,
+        "partnerships": partnerships,
+        "directed": str(directed).lower(),
+        "relations": " ".join(sorted(wanted)) if wanted is not None else "all",
+        "classes": " ".join(sorted(kg.curie(c) for c in keep_classes))
+        if keep_classes is not None else "default",
+        "claims": str(claims).lower(),
+    })
+
+    nodes = _select_nodes(reader, partnerships, keep_classes, claims)
+    node_ids = {node: kg.curie(node) for node in nodes}
+    for node in sorted(nodes, key=lambda n: node_ids[n]):
+        G.add_node(node_ids[node], **_node_attributes(reader, node, keep_classes))
+
+    edges = list(_direct_edges(reader, node_ids))
+    if partnerships == "collapse":
+        edges += _collapsed_edges(reader, node_ids, directed, claims)
+    else:
+        edges += _fact_node_edges(reader, node_ids)
+    for u, v, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"])):
+        if wanted is not None and attrs["relation"] not in wanted:
+            continue
+        key = kg.curie(URIRef(attrs["fact"])) if attrs["fact"] else attrs["relation"]
+        if G.has_edge(u, v, key):  # one fact, two relations between the same pair
+            key = f"{key}|{attrs['relation']}"
+            if G.has_edge(u, v, key):
+                continue
+        full = dict.fromkeys(EDGE_ATTRIBUTES, "")
+        full.update(attrs)
+        full["label"] = full["relation_label"]
+        G.add_edge(u, v, key=key, **full)
+    return G
+
+
+def _select_nodes(reader: _Reader, mode: str, keep: set[URIRef] | None,
+                  claims: bool) -> list[URIRef]:
+    kg = reader.kg
+    out = []
+    never = set(_NEVER_NODES) | (set() if claims else {CNAI.Claim})
+    fact_nodes = set(_FACT_NODES) if mode == "nodes" else set()
+    for entity in kg.entities():
+        classes = reader.classes_of(entity)
+        if keep is not None:
+            if classes & keep:
+                out.append(entity)
+            continue
+        if classes & never:
+            continue
+        if CNAI.Fact in classes and not classes & fact_nodes:
+            continue
+        out.append(entity)
+    return out
+
+
+def _node_attributes(reader: _Reader, node: URIRef, keep: set[URIRef] | None) -> dict[str, str]:
+    kg = reader.kg
+    labels = kg.labels(node)
+    cls = _most_specific(reader, node, keep)
+    classes = reader.classes_of(node)
+    hub, region = _location(reader, node)
+    sectors = [o for p in (CNAI.inSector, CNAI.specializesIn, CNAI.sector)
+               for o in reader.objects(node, p)
+               if (o, RDF.type, CNAI.Sector) in kg.rdf]
+    return {
+        "iri": str(node),
+        "label": reader.label(node),
+        **{f"label_{c}": (labels.get(c) or [""])[0] for c in LANGS},
+        "class": kg.curie(cls) if cls is not None else "",
+        "class_label": reader.label(cls) if cls is not None else "",
+        "types": " ".join(sorted(kg.curie(c) for c in classes if str(c).startswith(str(CNAI)))),
+        "hub": reader.labels_joined(hub),
+        "region": reader.labels_joined(region),
+        "sector": reader.labels_joined(sectors),
+    }
+
+
+def _location(reader: _Reader, node: URIRef) -> tuple[set[Node], set[Node]]:
+    """AI hubs and countries/world regions above ``node`` (via basedIn, containedInPlace,
+    and for offerings and units the organisation behind them)."""
+    kg = reader.kg
+    start: set[Node] = set()
+    classes = reader.classes_of(node)
+    if classes & {CNAI.Country, CNAI.EconomicZone, CNAI.City, CNAI.WorldRegion}:
+        start.add(node)
+    start.update(reader.objects(node, CNAI.basedIn))
+    if not start:
+        for p in (CNAI.providedBy, CNAI.developedBy, ORG.unitOf):
+            for org in reader.objects(node, p):
+                start.update(reader.objects(org, CNAI.basedIn))
+    seen: set[Node] = set()
+    todo = list(start)
+    while todo:
+        place = todo.pop()
+        if place in seen:
+            continue
+        seen.add(place)
+        todo.extend(reader.objects(place, SCHEMA.containedInPlace))
+    hubs = {p for p in seen if (p, RDF.type, CNAI.AIHub) in kg.rdf}
+    countries = {p for p in seen if (p, RDF.type, CNAI.Country) in kg.rdf}
+    world = {p for p in seen if (p, RDF.type, CNAI.WorldRegion) in kg.rdf}
+    if node in countries or node in world:
+        return hubs, {node}
+    return hubs, countries or world
+
+
+def _edge(reader: _Reader, subject: Node, relation: URIRef, obj: Node, fact: Node,
+          **extra: str) -> dict[str, str]:
+    kg = reader.kg
+    attrs = dict(reader.evidence(fact))
+    fact_kind = _most_specific(reader, fact)
+    attrs.update({
+        "relation": kg.curie(relation),
+        "relation_label": reader.label(relation),
+        "subject": kg.curie(subject),
+        "object": kg.curie(obj),
+        "fact_kind": kg.curie(fact_kind) if fact_kind is not None else "",
+    })
+    attrs.update(extra)
+    return attrs
+
+
+def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
+    """One edge per direct triple between two nodes, with its best statement."""
+    kg = reader.kg
+    statements: dict[tuple[Node, Node, Node], list[Node]] = defaultdict(list)
+    for stmt, _, subject in kg.triples((None, RDF.subject, None)):
+        pred = reader.value(stmt, RDF.predicate)
+        obj = reader.value(stmt, RDF.object)
+        if pred is not None and obj is not None:
+            statements[(subject, pred, obj)].append(stmt)
+    evidenced = {s for s, _, _ in kg.triples((None, CNAI.needsEvidence, None))}
+    triples = set(statements)
+    for pred in evidenced:
+        triples.update(kg.triples((None, pred, None)))
+    for s, p, o in sorted(triples, key=lambda t: tuple(map(str, t))):
+        if s not in node_ids or o not in node_ids or s == o or not isinstance(p, URIRef):
+            continue
+        found = sorted(statements.get((s, p, o), []), key=lambda st: (
+            reader.evidence(st)["evidence"] != "quote",
+            reader.evidence(st)["evidence"] != "definitional", str(st)))
+        if found:
+            attrs = _edge(reader, s, p, o, found[0])
+        else:
+            attrs = {"relation": kg.curie(p), "relation_label": reader.label(p),
+                     "subject": node_ids[s], "object": node_ids[o], "fact": "",
+                     "evidence": "none", "fact_kind": ""}
+        yield node_ids[s], node_ids[o], attrs
+
+
+def _participations(reader: _Reader, partnership: Node) -> list[tuple[Node, Node | None, Node]]:
+    """(member, role, membership) of a partnership, sorted by member."""
+    memberships = set(reader.objects(partnership, ORG.hasMembership))
+    memberships |= set(reader.subjects(ORG.organization, partnership))
+    out = []
+    for m in memberships:
+        role = reader.value(m, ORG.role)
+        for member in reader.objects(m, ORG.member):
+            out.append((member, role, m))
+    return sorted(out, key=lambda t: (str(t[0]), str(t[1])))
+
+
+def _partnership_extra(reader: _Reader, fact: Node, parts, u: Node, v: Node) -> dict[str, str]:
+    roles = defaultdict(list)
+    for member, role, _ in parts:
+        if role is not None:
+            roles[member].append(reader.label(role))
+    summary = "; ".join(f"{reader.label(m)}: {', '.join(sorted(r))}"
+                        for m, r in sorted(roles.items(), key=lambda kv: reader.label(kv[0])))
+    return {
+        "roles": summary,
+        "subject_role": ", ".join(sorted(roles.get(u, []))),
+        "object_role": ", ".join(sorted(roles.get(v, []))),
+        "partnership": str(fact),
+        "partnership_type": reader.labels_joined(reader.objects(fact, CNAI.partnershipType)),
+        "status": reader.labels_joined(reader.objects(fact, CNAI.status)),
+        "target_market": reader.labels_joined(reader.objects(fact, CNAI.targetMarket)),
+    }
+
+
+def _fact_extra(reader: _Reader, fact: Node) -> dict[str, str]:
+    return {
+        "status": reader.labels_joined(reader.objects(fact, CNAI.status)),
+        "target_market": reader.labels_joined(reader.objects(fact, CNAI.targetMarket)),
+    }
+
+
+def _collapsed_edges(reader: _Reader, node_ids: dict[URIRef, str], directed: bool,
+                     claims: bool):
+    kg = reader.kg
+    for spec in _NARY:
+        if spec.kind == CNAI.Claim and not claims:
+            continue
+        classes = set(kg.rdf.transitive_subjects(RDFS.subClassOf, spec.kind))
+        facts = sorted({f for c in classes for f in kg.rdf.subjects(RDF.type, c)}, key=str)
+        for fact in facts:
+            if spec.kind == CNAI.Partnership:
+                parts = _participations(reader, fact)
+                sources = [m for m, _, _ in parts]
+            else:
+                parts = []
+                sources = [o for p in spec.sources for o in reader.objects(fact, p)]
+            targets = [o for p in spec.targets for o in reader.objects(fact, p)]
+            sources = [s for s in dict.fromkeys(sources) if s in node_ids]
+            targets = [t for t in dict.fromkeys(targets) if t in node_ids]
+
+            def extra(u, v, fact=fact, parts=parts, spec=spec):
+                if spec.kind == CNAI.Partnership:
+                    return _partnership_extra(reader, fact, parts, u, v)
+                return _fact_extra(reader, fact)
+
+            if spec.targets:
+                pairs = [(s, t) for s in sources for t in targets if s != t]
+            else:
+                pairs = list(itertools.combinations(sources, 2))
+                if directed:
+                    pairs += [(v, u) for u, v in pairs]
+            for u, v in pairs:
+                yield node_ids[u], node_ids[v], _edge(reader, u, spec.relation, v, fact,
+                                                       **extra(u, v))
+            actors = list(dict.fromkeys(sources + (targets if spec.context_from_targets
+                                                   else [])))
+            for prop in spec.context:
+                for ctx in reader.objects(fact, prop):
+                    if ctx not in node_ids:
+                        continue
+                    for actor in actors:
+                        if actor != ctx:
+                            yield node_ids[actor], node_ids[ctx], _edge(
+                                reader, actor, prop, ctx, fact, **extra(actor, ctx))
+
+
+def _fact_node_edges(reader: _Reader, node_ids: dict[URIRef, str]):
+    """Bipartite view: partner -> partnership, fact -> every entity it points at."""
+    kg = reader.kg
+    for fact in sorted(node_ids, key=str):
+        if CNAI.Fact not in reader.classes_of(fact):
+            continue
+        is_partnership = CNAI.Partnership in reader.classes_of(fact)
+        if is_partnership:
+            for member, role, membership in _participations(reader, fact):
+                if member not in node_ids:
+                    continue
+                extra = _partnership_extra(reader, fact, [(member, role, membership)],
+                                           member, fact)
+                yield node_ids[member], node_ids[fact], _edge(
+                    reader, member, CNAI.Participation, fact, fact, **extra)
+        for _, p, o in sorted(kg.triples((fact, None, None)), key=lambda t: (str(t[1]), str(t[2]))):
+            if o not in node_ids or o == fact or not isinstance(p, URIRef) or p == RDF.type:
+                continue
+            yield node_ids[fact], node_ids[o], _edge(reader, fact, p, o, fact,
+                                                     **_fact_extra(reader, fact))
+
+
+# --------------------------------------------------------------------------- helpers for callers
+
+
+def as_network(graph, **projection) -> nx.MultiDiGraph | nx.MultiGraph:
+    """``graph`` itself when it is a networkx graph, else its projection.
+
+    Algorithms accept either a :class:`~cnai_kg.kg.KnowledgeGraph` (projected
+    with ``projection``) or a graph from :func:`to_networkx`.
+    """
+    if isinstance(graph, nx.Graph):
+        return graph
+    if isinstance(graph, KnowledgeGraph):
+        return to_networkx(graph, **{k: v for k, v in projection.items() if v is not None})
+    raise UsageError(f"expected a KnowledgeGraph or a networkx graph, not {type(graph).__name__}")
+
+
+def find_node(G: nx.Graph, name: str, kg: KnowledgeGraph | None = None) -> str:
+    """The node of ``G`` that ``name`` stands for.
+
+    With ``kg``, any label or alias in any language, CURIE or IRI (through
+    :meth:`KnowledgeGraph.resolve`); without, a node id, an IRI or one of the
+    node's labels.
+
+    Raises
+    ------
+    EntityNotFound
+        when nothing matches
+    UsageError
+        when the entity exists but is not a node of this projection
+    """
+    if kg is not None:
+        iri = kg.resolve(name)
+        node = kg.curie(iri)
+        if node not in G:
+            classes = ", ".join(kg.curie(t) for t in kg.types(iri)) or "untyped"
+            raise UsageError(f"{kg.label(iri, G.graph.get('lang'))} ({classes}) is not a node of "
+                             "the network")
+        return node
+    if name in G:
+        return name
+    key = normalize(str(name))
+    hits = sorted({n for n, d in G.nodes(data=True)
+                   if key in {normalize(d.get(a, "")) for a in ("iri", *(f"label_{c}"
+                                                                         for c in LANGS))}})
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        from .errors import AmbiguousEntity
+
+        raise AmbiguousEntity(name, hits)
+    raise EntityNotFound(name)
+
+
+def nodes_of_classes(G: nx.Graph, classes: Iterable[str], kg: KnowledgeGraph | None = None
+                     ) -> set[str]:
+    """Nodes of ``G`` that belong to any of ``classes`` (or a subclass).
+
+    With ``kg`` a class is any CURIE, local name or label in any language (see
+    :func:`resolve_classes`); without, a CURIE, a local name or the
+    ``class_label`` of some node.
+    """
+    if kg is not None:
+        wanted = {kg.curie(c) for c in resolve_classes(kg, classes)}
+    else:
+        index: dict[str, str] = {}
+        for _, d in G.nodes(data=True):
+            for curie in d.get("types", "").split():
+                index.setdefault(normalize(curie), curie)
+                index.setdefault(normalize(curie.split(":", 1)[-1]), curie)
+            if d.get("class_label"):
+                index.setdefault(normalize(d["class_label"]), d["class"])
+        wanted = set()
+        for name in classes:
+            key = normalize(str(name))
+            if key not in index:
+                choices = sorted({c.split(":", 1)[-1] for c in index.values()})
+                raise UsageError(f"unknown class {name!r}; choose from: {', '.join(choices)}")
+            wanted.add(index[key])
+    return {n for n, d in G.nodes(data=True) if wanted & set(d.get("types", "").split())}
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_network(kg: KnowledgeGraph, fmt: str, **projection) -> bytes:
+    """The projection as GraphML, GEXF or node-link JSON, UTF-8 encoded.
+
+    Every attribute is a string, so Gephi, Cytoscape and
+    :func:`networkx.read_graphml` / :func:`networkx.read_gexf` read nodes back
+    with their labels in all three languages and edges with their relation,
+    fact and quote. ``projection`` goes to :func:`to_networkx`.
+
+    Examples
+    --------
+    >>> import cnai_kg, io, networkx as nx
+    >>> data = export_network(cnai_kg.load(), "graphml")
+    >>> nx.read_graphml(io.BytesIO(data)).nodes["kg:Uber"]["label_zh"]
+    '优步'
+    """
+    if fmt not in NETWORK_FORMATS:
+        raise UsageError(f"unknown network format {fmt!r}; choose one of: "
+                         f"{', '.join(NETWORK_FORMATS)}")
+    G = to_networkx(kg, **projection)
+    if fmt == "node-link":
+        data = nx.node_link_data(G, edges="edges")
+        return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(G, buf, encoding="utf-8", named_key_ids=True)
+    else:
+        H = G.copy()
+        for u, v, k, d in H.edges(keys=True, data=True):
+            d["id"] = f"{u} {v} {k}"  # GEXF edge ids must be unique across the file
+        nx.write_gexf(H, buf, encoding="utf-8")
+    return buf.getvalue()
+
