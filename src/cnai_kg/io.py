@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -72,6 +73,8 @@ def parse_rdf(path: str | Path, *, into: Graph | None = None) -> Graph:
         if near:
             detail += f" near {near[:40]!r}"
         raise DataError(path, detail, line=line, column=column) from None
+    except json.JSONDecodeError as e:
+        raise DataError(path, f"invalid JSON: {e.msg}", line=e.lineno, column=e.colno) from None
     except UnicodeDecodeError as e:
         raise DataError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
     except Exception as e:  # other rdflib parsers raise assorted errors

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from . import resources
 from .errors import UsageError
 from .io import atomic_write, parse_rdf
-from .namespaces import CNAI, KG, PREFIXES, SH
+from .namespaces import CNAI, ORG, PREFIXES, SH
 from .resolve import Resolver
 
 __all__ = ["LANGS", "EntityCard", "FactRecord", "KnowledgeGraph", "default_lang", "load"]
@@ -251,11 +251,19 @@ class KnowledgeGraph:
             summary = f"{self.label(subject, lang)} —{self.label(pred, lang)}→ {self.label(obj, lang)}"
         else:
             summary = self.label(fact, lang)
-        caveats = tuple(str(c) for c in self.rdf.objects(fact, CNAI.caveat))
+            partners = [
+                f"{self.label(self.rdf.value(m, ORG.member), lang)} "
+                f"({self.label(self.rdf.value(m, ORG.role), lang)})"
+                for m in self.rdf.objects(fact, ORG.hasMembership)
+                if self.rdf.value(m, ORG.member) is not None
+            ]
+            if partners:
+                summary += ": " + ", ".join(sorted(partners))
+        caveats = tuple(sorted(str(c) for c in self.rdf.objects(fact, CNAI.caveat)))
         why = self.rdf.value(fact, RDFS.comment)
         return FactRecord(
-            fact=fact, kind=kind, summary=summary, quotes=tuple(found["quotes"]),
-            documents=tuple(found["docs"]),
+            fact=fact, kind=kind, summary=summary, quotes=tuple(sorted(found["quotes"])),
+            documents=tuple(sorted(found["docs"])),
             definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self.rdf,
             caveats=caveats, why=str(why) if why is not None else None,
         )

@@ -51,7 +51,7 @@ class _Group(click.Group):
             raise CliError("interrupted", 130) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="cnai-kg", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="Add your own RDF (Turtle) file; repeatable.")
 @click.option("--no-shipped", is_flag=True,
