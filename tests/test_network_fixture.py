@@ -12,12 +12,17 @@
     Delta —operatesIn→ Market                                      (no statement: unsourced)
     C1: a claim about Alpha and Delta
 
-Imported by the other network test modules (``from test_network_fixture import MINI``).
+The other network test modules build it once per module with :func:`load_mini`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+import cnai_kg
+from cnai_kg.namespaces import PREFIXES
 
 MINI = """
 kg:Rep a cnai:Report ; rdfs:label "Mini report"@en .
@@ -25,13 +30,15 @@ kg:Art a cnai:Article ; rdfs:label "Mini article"@en , "미니 기사"@ko ; prov
 kg:ex1 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "알파는 메트로에 있다"@ko .
 kg:ex2 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "알파와 베타가 손잡았다"@ko .
 kg:ex3 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "감마는 카메라 수요가 높다"@ko .
-kg:ex4 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "베타와 감마의 협력이 가능하다"@ko .
+kg:ex4 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ;
+    cnai:quote "베타와 감마의 협력이 가능하다"@ko .
 kg:ex5 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "알파와 델타"@ko .
 kg:ex6 a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "Svc는 베타의 서비스"@ko .
 
 kg:Alpha a cnai:Company ; rdfs:label "Alpha"@en , "알파"@ko , "阿尔法"@zh .
 kg:Beta a cnai:Company ; rdfs:label "Beta"@en , "베타"@ko .
-kg:Gamma a cnai:Company ; rdfs:label "Gamma"@en , "감마"@ko , "伽马"@zh ; skos:altLabel "G-Corp"@en .
+kg:Gamma a cnai:Company ; rdfs:label "Gamma"@en , "감마"@ko , "伽马"@zh ;
+    skos:altLabel "G-Corp"@en .
 kg:Delta a cnai:Company ; rdfs:label "Delta"@en .
 kg:KoreanMakers a cnai:ActorGroup ; rdfs:label "Korean makers"@en , "한국 제조사"@ko .
 kg:Svc a cnai:Service ; rdfs:label "Svc"@en .
@@ -54,16 +61,18 @@ kg:st2 a cnai:Statement ; rdf:subject kg:Alpha ; rdf:predicate cnai:inSector ;
     rdf:object kg:sector-x ; prov:wasDerivedFrom kg:ex1 .
 kg:Metro schema:containedInPlace kg:Hub .
 kg:def1 a cnai:Statement , cnai:DefinitionalFact ; rdf:subject kg:Metro ;
-    rdf:predicate schema:containedInPlace ; rdf:object kg:Hub ; rdfs:comment "Metro lies in Hub."@en .
+    rdf:predicate schema:containedInPlace ; rdf:object kg:Hub ;
+    rdfs:comment "Metro lies in Hub."@en .
 kg:Hub schema:containedInPlace kg:Land .
 kg:def2 a cnai:Statement , cnai:DefinitionalFact ; rdf:subject kg:Hub ;
-    rdf:predicate schema:containedInPlace ; rdf:object kg:Land ; rdfs:comment "Hub lies in Land."@en .
+    rdf:predicate schema:containedInPlace ; rdf:object kg:Land ;
+    rdfs:comment "Hub lies in Land."@en .
 kg:Svc cnai:providedBy kg:Beta .
 kg:st3 a cnai:Statement ; rdf:subject kg:Svc ; rdf:predicate cnai:providedBy ; rdf:object kg:Beta ;
     prov:wasDerivedFrom kg:ex6 .
 kg:Gamma cnai:demands kg:tech-cam .
-kg:st4 a cnai:Statement ; rdf:subject kg:Gamma ; rdf:predicate cnai:demands ; rdf:object kg:tech-cam ;
-    prov:wasDerivedFrom kg:ex3 .
+kg:st4 a cnai:Statement ; rdf:subject kg:Gamma ; rdf:predicate cnai:demands ;
+    rdf:object kg:tech-cam ; prov:wasDerivedFrom kg:ex3 .
 kg:KoreanMakers cnai:specializesIn kg:tech-cam .
 kg:st5 a cnai:Statement ; rdf:subject kg:KoreanMakers ; rdf:predicate cnai:specializesIn ;
     rdf:object kg:tech-cam ; prov:wasDerivedFrom kg:ex3 .
@@ -95,11 +104,19 @@ MINI_QUOTES = {
 }
 
 
-@pytest.fixture
-def mini(make_kg):
-    """The MINI graph (ontology + MINI, no shipped data)."""
-    return make_kg(MINI)
+def load_mini(folder: Path, body: str = MINI) -> cnai_kg.KnowledgeGraph:
+    """The ontology plus ``body`` (MINI by default), without the shipped data."""
+    path = Path(folder) / "mini.ttl"
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    path.write_text(prefixes + body, encoding="utf-8")
+    return cnai_kg.load(path, shipped=False)
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    return load_mini(tmp_path_factory.mktemp("mini"))
 
 
 def test_mini_loads(mini):
     assert mini.label(mini.resolve("G-Corp")) == "Gamma"
+    assert len(mini.entities()) == 23

@@ -48,6 +48,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ __all__ = [
     "resolve_classes",
     "resolve_relations",
     "to_networkx",
+    "write_network",
+    "xml_safe",
 ]
 
 #: Formats :func:`export_network` writes.
@@ -101,6 +104,10 @@ _NEVER_NODES = (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt, CNAI.Statement,
 #: n-ary facts that become nodes when ``partnerships="nodes"``.
 _FACT_NODES = (CNAI.Partnership, CNAI.Opportunity, CNAI.Risk, CNAI.Mitigation, CNAI.Claim)
 
+#: Labels for terms from vocabularies whose ontology is not loaded.
+_FALLBACK_LABELS = {
+    "skos:Concept": {"en": "Concept", "ko": "개념", "zh": "概念"},
+}
 #: Labels for relations from vocabularies whose ontology is not loaded.
 _RELATION_LABELS = {
     "schema:containedInPlace": {"en": "contained in", "ko": "상위 지역"},
@@ -186,8 +193,8 @@ class _Reader:
         if node not in self._labels:
             text = self.kg.label(node, self.lang)
             curie = self.kg.curie(node)
-            if text == curie and curie in _RELATION_LABELS:
-                names = _RELATION_LABELS[curie]
+            names = _RELATION_LABELS.get(curie) or _FALLBACK_LABELS.get(curie)
+            if text == curie and names:
                 text = next(names[c] for c in lang_order(self.lang) if c in names)
             self._labels[node] = text
         return self._labels[node]
@@ -781,20 +788,50 @@ def export_network(kg: KnowledgeGraph, fmt: str, **projection) -> bytes:
     >>> nx.read_graphml(io.BytesIO(data)).nodes["kg:Uber"]["label_zh"]
     '优步'
     """
+    return write_network(to_networkx(kg, **projection), fmt)
+
+
+def write_network(G: nx.Graph, fmt: str) -> bytes:
+    """A networkx graph from :func:`to_networkx` as GraphML, GEXF or node-link JSON bytes.
+
+    Characters XML cannot hold are dropped from GraphML and GEXF (see :func:`xml_safe`).
+    """
     if fmt not in NETWORK_FORMATS:
         raise UsageError(f"unknown network format {fmt!r}; choose one of: "
                          f"{', '.join(NETWORK_FORMATS)}")
-    G = to_networkx(kg, **projection)
     if fmt == "node-link":
         data = nx.node_link_data(G, edges="edges")
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    G = _xml_safe_copy(G)
     buf = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(G, buf, encoding="utf-8", named_key_ids=True)
     else:
-        H = G.copy()
-        for u, v, k, d in H.edges(keys=True, data=True):
+        for u, v, k, d in G.edges(keys=True, data=True):
             d["id"] = f"{u} {v} {k}"  # GEXF edge ids must be unique across the file
-        nx.write_gexf(H, buf, encoding="utf-8")
+        nx.write_gexf(G, buf, encoding="utf-8")
     return buf.getvalue()
+
+
+#: Characters XML 1.0 cannot carry (control characters, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold.
+
+    >>> xml_safe("A\x01B")
+    'AB'
+    """
+    return _NOT_XML.sub("", text)
+
+
+def _xml_safe_copy(G: nx.Graph) -> nx.Graph:
+    H = G.copy()
+    for data in (H.graph, *(d for _, d in H.nodes(data=True)),
+                 *(d for *_, d in H.edges(data=True))):
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = xml_safe(value)
+    return H
 

@@ -214,7 +214,8 @@ def centrality_rdf(result: CentralityResult, kg: KnowledgeGraph | None = None, *
         g.add((node, SCHEMA.value, Literal(s.score, datatype=XSD.double)))
         g.add((node, CNAI.parameters, Literal(params)))
         g.add((node, PROV.generatedAtTime, stamp))
-        g.add((node, RDFS.label, Literal(f"{result.measure} centrality of {s.label}", lang="en")))
+        name = kg.label(iri, "en") if kg is not None else s.label
+        g.add((node, RDFS.label, Literal(f"{result.measure} centrality of {name}", lang="en")))
     return g
 
 
