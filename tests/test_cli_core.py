@@ -35,7 +35,10 @@ def test_stats_json_agrees_with_the_graph(kg):
     data = json.loads(run("stats", "--format", "json").output)
     assert data["triples"] == len(kg)
     assert data["entities"] == len(kg.entities())
-    assert data["label_coverage"]["en"] == {"labelled": data["entities"], "entities": data["entities"]}
+    assert data["label_coverage"]["en"] == {
+        "labelled": data["entities"],
+        "entities": data["entities"],
+    }
     assert data["sources"] == {"cnai:Report": 1, "cnai:Article": 2, "cnai:SourceExcerpt": 41}
     assert data["facts"] == sum(data["facts_per_kind"].values())
 
@@ -46,10 +49,20 @@ def test_show_exact():
     assert ko == (GOLDEN / "show-apollo-go-ko.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", [
-    "CATL", "catl", "  C A T L ", "宁德时代", "닝더스다이", "contemporary amperex technology",
-    "kg:CATL", "https://w3id.org/cnai-kg/resource/CATL", "<https://w3id.org/cnai-kg/resource/CATL>",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CATL",
+        "catl",
+        "  C A T L ",
+        "宁德时代",
+        "닝더스다이",
+        "contemporary amperex technology",
+        "kg:CATL",
+        "https://w3id.org/cnai-kg/resource/CATL",
+        "<https://w3id.org/cnai-kg/resource/CATL>",
+    ],
+)
 def test_show_accepts_any_name(name):
     result = run("show", name)
     assert result.exit_code == 0
@@ -64,7 +77,10 @@ def test_lang_from_environment():
 def test_show_unknown_entity_lists_close_matches():
     result = CliRunner().invoke(cli, ["show", "catle"])
     assert result.exit_code == 1
-    assert result.output == "Error: unknown entity 'catle'; closest matches: CATL, Active, Unclear, UAE\n"
+    assert (
+        result.output
+        == "Error: unknown entity 'catle'; closest matches: CATL, Active, Unclear, UAE\n"
+    )
 
 
 def test_show_ambiguous_name(make_ttl):
@@ -84,11 +100,12 @@ def test_user_data_is_added(make_ttl):
 
 def test_malformed_turtle_is_one_line_with_file_and_line(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text('@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b ex:c ex:d .\n')
+    bad.write_text("@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b ex:c ex:d .\n")
     result = CliRunner().invoke(cli, ["--data", str(bad), "stats"])
     assert result.exit_code == 2
-    assert result.output == (f"Error: {bad}:3:16: expected '.' or '}}' or ']' at end of statement "
-                             "near 'ex:d .'\n")
+    assert result.output == (
+        f"Error: {bad}:3:16: expected '.' or '}}' or ']' at end of statement near 'ex:d .'\n"
+    )
 
 
 def test_missing_file():
@@ -102,7 +119,8 @@ def test_unknown_format_is_one_line():
     assert result.exit_code == 2
     assert result.output == (
         "Error: Invalid value for '--format': 'xml' is not one of 'ttl', 'nt', 'jsonld', 'trig', "
-        "'graphml', 'gexf', 'node-link'. (see 'cnai-kg export --help')\n")
+        "'graphml', 'gexf', 'node-link'. (see 'cnai-kg export --help')\n"
+    )
 
 
 @pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
@@ -149,11 +167,14 @@ def test_validate_shipped_conforms():
 
 
 def test_validate_reports_each_violation(make_ttl):
-    extra = make_ttl("""
+    extra = make_ttl(
+        """
         kg:claim-x a cnai:Claim ; rdfs:label "Unsourced claim"@en ;
             cnai:claimText "Something."@en ; cnai:about kg:China .
         kg:Baidu cnai:operatesIn kg:Wuhan .
-    """, name="extra.ttl")
+    """,
+        name="extra.ttl",
+    )
     result = CliRunner().invoke(cli, ["validate", str(extra)])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -184,24 +205,50 @@ def _console_script() -> str:
 
 def test_installed_command_works_from_any_directory(tmp_path):
     env = {**os.environ, "CNAI_KG_LANG": "ko"}
-    out = subprocess.run([_console_script(), "show", "Haier"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [_console_script(), "show", "Haier"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.splitlines()[0] == "하이얼  (kg:Haier)"
 
 
 def test_errors_never_show_a_traceback(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_bytes(b"\xff\xfe not utf-8")
-    for args in (["--data", str(bad), "stats"], ["show", "nobody"], ["export", "-o", "/nope/x.ttl"]):
-        out = subprocess.run([_console_script(), *args], cwd=tmp_path, capture_output=True, text=True)
+    for args in (
+        ["--data", str(bad), "stats"],
+        ["show", "nobody"],
+        ["export", "-o", "/nope/x.ttl"],
+    ):
+        out = subprocess.run(
+            [_console_script(), *args], cwd=tmp_path, capture_output=True, text=True
+        )
         assert out.returncode != 0
         assert "Traceback" not in out.stderr
         assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
 def test_wheel_ships_ontology_and_data(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("cnai_kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "cnai_kg/data/ontology/cnai.ttl" in names

@@ -61,8 +61,21 @@ def test_every_fact_is_sourced_or_definitional(kg):
 # Every figure the KOTRA article states, as written there; each must be kept
 # as a figure's original wording or inside it.
 STATED_FIGURES = [
-    "6,382억 달러", "32.1%", "189개", "78개", "41.3%", "1위", "75%", "35%",
-    "1조 4,495억 위안", "250만 회", "15.6%", "1,157억 위안", "47.7%", "14억", "2위",
+    "6,382억 달러",
+    "32.1%",
+    "189개",
+    "78개",
+    "41.3%",
+    "1위",
+    "75%",
+    "35%",
+    "1조 4,495억 위안",
+    "250만 회",
+    "15.6%",
+    "1,157억 위안",
+    "47.7%",
+    "14억",
+    "2위",
 ]
 
 
@@ -80,8 +93,11 @@ def test_no_number_in_the_article_is_left_out(kg, source_text):
     numbers = {n.rstrip(".,") for n in re.findall(r"\d[\d,.]*", article)}
     headings = {"1", "2", "3", "4", "5", "6"}  # section numbers
     covered = " ".join(str(w) for w in kg.rdf.objects(None, CNAI.originalWording))
-    covered += " " + " ".join(str(y) for p in (CNAI.year, CNAI.periodStart, CNAI.periodEnd)
-                              for y in kg.rdf.objects(None, p))
+    covered += " " + " ".join(
+        str(y)
+        for p in (CNAI.year, CNAI.periodStart, CNAI.periodEnd)
+        for y in kg.rdf.objects(None, p)
+    )
     covered += " 2025 10 65"  # report date (dcterms:issued) and the 65+ age bound (indicator)
     missing = {n for n in numbers - headings if n not in covered}
     assert missing == set()
@@ -90,7 +106,9 @@ def test_no_number_in_the_article_is_left_out(kg, source_text):
 def test_every_passage_of_the_source_is_quoted(kg, source_text):
     """Blank out every quote: only headings, bullets and one rhetorical question may remain."""
     allowed = {
-        ",", "-", "4.",  # joins between quotes; the 4th heading is quoted from its title
+        ",",
+        "-",
+        "4.",  # joins between quotes; the 4th heading is quoted from its title
         "과연 그 안에서 우리 기업은 어떤 기회를 찾을 수 있을까요?",
         ", 과연 그 안에서 우리 기업은 어떤 기회를 찾을 수 있을까요?",
         "1. 정부 주도의 거대한 AI 생태계와 3대 거점",
@@ -121,34 +139,55 @@ def test_chinese_labels_for_organisations_places_and_offerings(kg):
             assert kg.labels(entity).get("zh"), entity
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("宁德时代", "CATL"), ("닝더스다이", "CATL"), ("Contemporary Amperex Technology", "CATL"),
-    ("萝卜快跑", "Apollo Go"), ("뤄버콰이파오", "Apollo Go"), ("腾讯觅影", "Tencent Miying"),
-    ("达摩院", "DAMO Academy"), ("장강삼각주", "Yangtze River Delta"), ("珠三角", "Pearl River Delta"),
-    ("우한", "Wuhan"), ("优步", "Uber"), ("珞石机器人", "ROKAE"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("宁德时代", "CATL"),
+        ("닝더스다이", "CATL"),
+        ("Contemporary Amperex Technology", "CATL"),
+        ("萝卜快跑", "Apollo Go"),
+        ("뤄버콰이파오", "Apollo Go"),
+        ("腾讯觅影", "Tencent Miying"),
+        ("达摩院", "DAMO Academy"),
+        ("장강삼각주", "Yangtze River Delta"),
+        ("珠三角", "Pearl River Delta"),
+        ("우한", "Wuhan"),
+        ("优步", "Uber"),
+        ("珞石机器人", "ROKAE"),
+    ],
+)
 def test_aliases_in_every_language(kg, name, expected):
     assert kg.label(kg.resolve(name), "en") == expected
 
 
 def test_place_hierarchy(kg):
-    contained = {(kg.label(a), kg.label(b)) for a, b in
-                 kg.rdf.subject_objects(cnai_kg.namespaces.SCHEMA.containedInPlace)}
-    assert {("Beijing", "Jing-Jin-Ji (Beijing–Tianjin–Hebei)"),
-            ("Shanghai", "Yangtze River Delta"), ("Shenzhen", "Pearl River Delta"),
-            ("Guangzhou", "Pearl River Delta"), ("Wuhan", "China"),
-            ("Yangtze River Delta", "China"), ("United Arab Emirates", "Middle East")} <= contained
+    contained = {
+        (kg.label(a), kg.label(b))
+        for a, b in kg.rdf.subject_objects(cnai_kg.namespaces.SCHEMA.containedInPlace)
+    }
+    assert {
+        ("Beijing", "Jing-Jin-Ji (Beijing–Tianjin–Hebei)"),
+        ("Shanghai", "Yangtze River Delta"),
+        ("Shenzhen", "Pearl River Delta"),
+        ("Guangzhou", "Pearl River Delta"),
+        ("Wuhan", "China"),
+        ("Yangtze River Delta", "China"),
+        ("United Arab Emirates", "Middle East"),
+    } <= contained
     # Wuhan belongs to no hub
     assert kg.rdf.value(KG.Wuhan, cnai_kg.namespaces.SCHEMA.containedInPlace) == KG.China
 
 
 def test_uber_partnerships_divide_the_roles(kg):
-    rows = kg.rdf.query("""
+    rows = kg.rdf.query(
+        """
         SELECT ?p ?member ?role ?market WHERE {
           ?p a cnai:Partnership ; org:hasMembership ?m ; cnai:targetMarket ?market ;
              cnai:status kg:status-active .
           ?m org:member ?member ; org:role ?role .
-        }""", initNs=cnai_kg.PREFIXES)
+        }""",
+        initNs=cnai_kg.PREFIXES,
+    )
     got = {(kg.label(r.member), kg.label(r.role), kg.label(r.market)) for r in rows}
     assert got == {
         ("Pony.ai", "Technology provider", "United Arab Emirates"),
@@ -158,8 +197,12 @@ def test_uber_partnerships_divide_the_roles(kg):
 
 
 def test_vague_facts_carry_a_caveat(kg):
-    for fig in ("fig-apollo-go-rides-wuhan", "fig-ai-imaging-device-share", "fig-china-65plus-share",
-                "fig-smart-factory-market-2025"):
+    for fig in (
+        "fig-apollo-go-rides-wuhan",
+        "fig-ai-imaging-device-share",
+        "fig-china-65plus-share",
+        "fig-smart-factory-market-2025",
+    ):
         assert kg.rdf.value(KG[fig], CNAI.caveat) is not None, fig
     assert kg.rdf.value(KG["fig-smart-factory-market-2025"], CNAI.status) == KG["status-unclear"]
     assert kg.rdf.value(KG["fig-ai-medical-market-2025"], CNAI.status) == KG["status-forecast"]
@@ -167,8 +210,15 @@ def test_vague_facts_carry_a_caveat(kg):
 
 def test_shipped_files_are_split_by_topic():
     names = {p.name for p in resources.graph_files()}
-    assert {"hubs.ttl", "manufacturing.ttl", "robotaxi.ttl", "healthcare.ttl", "korea.ttl",
-            "deepseek.ttl", "sources.ttl"} <= names
+    assert {
+        "hubs.ttl",
+        "manufacturing.ttl",
+        "robotaxi.ttl",
+        "healthcare.ttl",
+        "korea.ttl",
+        "deepseek.ttl",
+        "sources.ttl",
+    } <= names
 
 
 def test_altlabels_are_language_tagged(kg):

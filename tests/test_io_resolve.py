@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS, SKOS
 
 import cnai_kg
 from cnai_kg.errors import DataError, EntityNotFound, MissingFile
@@ -46,11 +47,18 @@ def test_atomic_write_into_missing_directory(tmp_path):
     assert str(e.value) == f"{tmp_path / 'nope'}: no such directory"
 
 
-@pytest.mark.parametrize("name, text, expected", [
-    ("bad.ttl", '@prefix ex: <http://ex/> .\nex:a ex:b "oops .\n', ":2:18: newline found in string literal"),
-    ("bad.ttl", "ex:a ex:b ex:c .\n", ":1:1: Prefix \"ex:\" not bound near 'ex:a ex:b ex:c .'"),
-    ("bad.jsonld", '{"@id": ', ":1:9: invalid JSON: Expecting value"),
-])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        (
+            "bad.ttl",
+            '@prefix ex: <http://ex/> .\nex:a ex:b "oops .\n',
+            ":2:18: newline found in string literal",
+        ),
+        ("bad.ttl", "ex:a ex:b ex:c .\n", ":1:1: Prefix \"ex:\" not bound near 'ex:a ex:b ex:c .'"),
+        ("bad.jsonld", '{"@id": ', ":1:9: invalid JSON: Expecting value"),
+    ],
+)
 def test_parse_errors_name_file_line_and_problem(tmp_path, name, text, expected):
     path = tmp_path / name
     path.write_text(text)
@@ -68,16 +76,20 @@ def test_directory_is_not_a_file(tmp_path):
 
 @given(st.text(min_size=1, max_size=30))
 def test_normalize_ignores_case_and_spaces(name):
-    assert normalize(name) == normalize(f"  {name.upper()}  ".replace("", " ").strip()) or \
-        name.upper().casefold() != name.casefold()
+    assert (
+        normalize(name) == normalize(f"  {name.upper()}  ".replace("", " ").strip())
+        or name.upper().casefold() != name.casefold()
+    )
+
+
+ALL_NAMES = sorted(
+    {str(o) for p in (RDFS.label, SKOS.altLabel) for o in cnai_kg.load().rdf.objects(None, p)}
+)
+CHANGES = [str.upper, str.lower, lambda s: f"  {s} ", lambda s: s.replace(" ", "  ")]
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.sampled_from(sorted({str(o) for p in ("label", "altLabel")
-                               for o in cnai_kg.load().rdf.objects(
-                                   None, URIRef(("http://www.w3.org/2000/01/rdf-schema#" if p == "label"
-                                                 else "http://www.w3.org/2004/02/skos/core#") + p))})),
-       st.sampled_from([str.upper, str.lower, lambda s: f"  {s} ", lambda s: s.replace(" ", "  ")]))
+@given(st.sampled_from(ALL_NAMES), st.sampled_from(CHANGES))
 def test_every_label_resolves_under_case_and_space_changes(kg, label, transform):
     try:
         iri = kg.resolve(label)
@@ -87,13 +99,20 @@ def test_every_label_resolves_under_case_and_space_changes(kg, label, transform)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
-       st.sampled_from(["en", "ko", "zh", None]))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(["en", "ko", "zh", None]),
+)
 def test_any_literal_round_trips_through_every_export_format(tmp_path_factory, text, lang):
     ttl = tmp_path_factory.mktemp("rt") / "x.ttl"
     g = Graph()
-    g.add((URIRef("https://w3id.org/cnai-kg/resource/X"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-           Literal(text, lang=lang)))
+    g.add(
+        (
+            URIRef("https://w3id.org/cnai-kg/resource/X"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal(text, lang=lang),
+        )
+    )
     ttl.write_bytes(g.serialize(format="turtle", encoding="utf-8"))
     kg = cnai_kg.load(ttl, shipped=False)
     for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
@@ -101,8 +120,9 @@ def test_any_literal_round_trips_through_every_export_format(tmp_path_factory, t
         assert isomorphic(back, kg.rdf), fmt
 
 
-@pytest.mark.parametrize("module", ["cnai_kg", "cnai_kg.kg", "cnai_kg.io", "cnai_kg.resolve",
-                                    "cnai_kg.validate"])
+@pytest.mark.parametrize(
+    "module", ["cnai_kg", "cnai_kg.kg", "cnai_kg.io", "cnai_kg.resolve", "cnai_kg.validate"]
+)
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

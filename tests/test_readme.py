@@ -41,11 +41,22 @@ def test_readme_has_examples():
 
 @pytest.mark.parametrize("command, expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_readme_console_example(command, expected):
-    env = {**os.environ, "PATH": BIN + os.pathsep + os.environ["PATH"], "PYTHONUNBUFFERED": "1",
-           "COLUMNS": "100"}
+    env = {
+        **os.environ,
+        "PATH": BIN + os.pathsep + os.environ["PATH"],
+        "PYTHONUNBUFFERED": "1",
+        "COLUMNS": "100",
+    }
     env.pop("CNAI_KG_LANG", None)
-    out = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=300)
+    out = subprocess.run(
+        ["bash", "-c", command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
     assert out.stdout.rstrip("\n") == expected.rstrip("\n")
 
 

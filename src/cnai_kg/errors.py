@@ -104,9 +104,7 @@ class AmbiguousEntity(EntityNotFound):
     def __init__(self, name: str, candidates: list[str]):
         self.name = name
         self.matches = list(candidates)
-        CnaiKgError.__init__(
-            self, f"ambiguous entity {name!r}: it names " + ", ".join(candidates)
-        )
+        CnaiKgError.__init__(self, f"ambiguous entity {name!r}: it names " + ", ".join(candidates))
 
 
 class QueryError(CnaiKgError):

@@ -33,8 +33,17 @@ LANGS = ("en", "ko", "zh")
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
 _LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)
-_ONTOLOGY_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                   OWL.Ontology, RDF.Property, RDFS.Class, SH.NodeShape, SH.PropertyShape}
+_ONTOLOGY_TYPES = {
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.Ontology,
+    RDF.Property,
+    RDFS.Class,
+    SH.NodeShape,
+    SH.PropertyShape,
+}
 #: Classes whose instances are plumbing, not entities.
 _NOT_ENTITIES = {CNAI.Statement, CNAI.SourceExcerpt, CNAI.Participation, CNAI.CentralityScore}
 
@@ -180,7 +189,7 @@ class KnowledgeGraph:
             if text.startswith(ns) and len(ns) > len(best):
                 best, name = ns, prefix
         if best:
-            return f"{name}:{text[len(best):]}"
+            return f"{name}:{text[len(best) :]}"
         return f"<{text}>"
 
     # ---------------------------------------------------------------- entities
@@ -227,8 +236,9 @@ class KnowledgeGraph:
     def facts_about(self, entity: str | Node, lang: str | None = None) -> list[FactRecord]:
         """Every fact that mentions ``entity``, each with its quotes and documents."""
         iri = self.resolve(entity)
-        rows = self.rdf.query(_internal_query("facts-about"), initBindings={"entity": iri},
-                              initNs=PREFIXES)
+        rows = self.rdf.query(
+            _internal_query("facts-about"), initBindings={"entity": iri}, initNs=PREFIXES
+        )
         grouped: dict[Node, dict] = {}
         for row in rows:
             rec = grouped.setdefault(row.fact, {"quotes": [], "docs": []})
@@ -238,8 +248,10 @@ class KnowledgeGraph:
                 doc = self.label(row.document, lang)
                 if doc not in rec["docs"]:
                     rec["docs"].append(doc)
-        return sorted((self._fact_record(f, v, lang) for f, v in grouped.items()),
-                      key=lambda r: (r.kind, r.summary))
+        return sorted(
+            (self._fact_record(f, v, lang) for f, v in grouped.items()),
+            key=lambda r: (r.kind, r.summary),
+        )
 
     def _fact_record(self, fact: Node, found: dict, lang: str | None) -> FactRecord:
         kinds = [t for t in self.types(fact) if t != CNAI.DefinitionalFact and t != RDF.Statement]
@@ -248,7 +260,9 @@ class KnowledgeGraph:
         if subject is not None:
             pred = self.rdf.value(fact, RDF.predicate)
             obj = self.rdf.value(fact, RDF.object)
-            summary = f"{self.label(subject, lang)} —{self.label(pred, lang)}→ {self.label(obj, lang)}"
+            summary = (
+                f"{self.label(subject, lang)} —{self.label(pred, lang)}→ {self.label(obj, lang)}"
+            )
         else:
             summary = self.label(fact, lang)
             partners = [
@@ -262,10 +276,14 @@ class KnowledgeGraph:
         caveats = tuple(sorted(str(c) for c in self.rdf.objects(fact, CNAI.caveat)))
         why = self.rdf.value(fact, RDFS.comment)
         return FactRecord(
-            fact=fact, kind=kind, summary=summary, quotes=tuple(sorted(found["quotes"])),
+            fact=fact,
+            kind=kind,
+            summary=summary,
+            quotes=tuple(sorted(found["quotes"])),
             documents=tuple(sorted(found["docs"])),
             definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self.rdf,
-            caveats=caveats, why=str(why) if why is not None else None,
+            caveats=caveats,
+            why=str(why) if why is not None else None,
         )
 
     def card(self, entity: str | Node, lang: str | None = None) -> EntityCard:
@@ -283,11 +301,15 @@ class KnowledgeGraph:
             if isinstance(s, URIRef) and s in self._entity_set
         )
         return EntityCard(
-            iri=iri, curie=self.curie(iri),
-            labels=self.labels(iri), aliases=self.aliases(iri),
+            iri=iri,
+            curie=self.curie(iri),
+            labels=self.labels(iri),
+            aliases=self.aliases(iri),
             types=[self.label(t, lang) for t in self.types(iri)],
-            outgoing=outgoing, incoming=incoming,
-            facts=self.facts_about(iri, lang), file=self.file_of(iri),
+            outgoing=outgoing,
+            incoming=incoming,
+            facts=self.facts_about(iri, lang),
+            file=self.file_of(iri),
         )
 
     # ------------------------------------------------------------------ stats
@@ -325,9 +347,7 @@ class KnowledgeGraph:
     def serialize(self, fmt: str = "ttl") -> bytes:
         """The whole graph in ``ttl``, ``nt``, ``jsonld`` or ``trig`` (one named graph a file)."""
         if fmt not in EXPORT_FORMATS:
-            raise UsageError(
-                f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}"
-            )
+            raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
         if fmt == "trig":
             ds = Dataset()
             for prefix, ns in PREFIXES.items():

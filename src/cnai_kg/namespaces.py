@@ -5,8 +5,23 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["CNAI", "DCTERMS", "FOAF", "KG", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
-           "SCHEMA", "SH", "SKOS", "TIME", "XSD"]
+__all__ = [
+    "CNAI",
+    "DCTERMS",
+    "FOAF",
+    "KG",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "TIME",
+    "XSD",
+]
 
 CNAI = Namespace("https://w3id.org/cnai-kg/ontology#")
 KG = Namespace("https://w3id.org/cnai-kg/resource/")

@@ -15,8 +15,14 @@ from .namespaces import KG, PREFIXES, SCHEMA
 
 __all__ = ["Resolver", "normalize"]
 
-NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name,
-                   SCHEMA.name)
+NAME_PREDICATES = (
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.hiddenLabel,
+    FOAF.name,
+    SCHEMA.name,
+)
 _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s\.\-_·・,()'\"]+")
 
@@ -124,5 +130,5 @@ class Resolver:
     def _curie(self, iri: URIRef) -> str:
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns):
-                return f"{prefix}:{iri[len(ns):]}"
+                return f"{prefix}:{iri[len(ns) :]}"
         return f"<{iri}>"

@@ -66,16 +66,21 @@ def validate(kg, *, inference: bool = True, shapes: Graph | None = None) -> Repo
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         value = results.value(result, SH.value)
-        violations.append(Violation(
-            focus=str(focus),
-            label=_describe(kg, focus),
-            path=kg.curie(path) if path is not None else "-",
-            message=" ".join(str(message).split()) if message is not None else "violation",
-            severity=kg.curie(severity) if severity is not None else "sh:Violation",
-            file=_file_of(kg, focus, path, value),
-            value=None if value is None or isinstance(value, BNode) else
-            kg.label(value, "en") if isinstance(value, URIRef) else str(value),
-        ))
+        violations.append(
+            Violation(
+                focus=str(focus),
+                label=_describe(kg, focus),
+                path=kg.curie(path) if path is not None else "-",
+                message=" ".join(str(message).split()) if message is not None else "violation",
+                severity=kg.curie(severity) if severity is not None else "sh:Violation",
+                file=_file_of(kg, focus, path, value),
+                value=None
+                if value is None or isinstance(value, BNode)
+                else kg.label(value, "en")
+                if isinstance(value, URIRef)
+                else str(value),
+            )
+        )
     violations.sort(key=lambda v: (v.file or "", v.label, v.path, v.message))
     real = [v for v in violations if v.severity == "sh:Violation"]
     return Report(conforms=not real, violations=violations)

@@ -13,8 +13,8 @@ import sys
 import click
 
 from ..errors import CnaiKgError
-from ._common import CliError, State
 from . import core  # noqa: E402  (registers commands)
+from ._common import CliError, State
 
 __all__ = ["main", "cli"]
 
@@ -52,10 +52,17 @@ class _Group(click.Group):
 
 
 @click.group(name="cnai-kg", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
-              metavar="FILE", help="Add your own RDF (Turtle) file; repeatable.")
-@click.option("--no-shipped", is_flag=True,
-              help="Leave out the shipped graph/ data (the ontology stays).")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Add your own RDF (Turtle) file; repeatable.",
+)
+@click.option(
+    "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
+)
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
 def cli(ctx: click.Context, data: tuple[str, ...], no_shipped: bool) -> None:

@@ -48,14 +48,23 @@ def pass_kg(f):
 def lang_option(f):
     """``--lang ko|en|zh``, defaulting to ``$CNAI_KG_LANG`` or English."""
     return click.option(
-        "--lang", type=click.Choice(LANGS), envvar="CNAI_KG_LANG",
-        default=lambda: os.environ.get("CNAI_KG_LANG") if os.environ.get("CNAI_KG_LANG") in LANGS
-        else "en",
-        show_default="$CNAI_KG_LANG or en", help="Label language (falls back en > ko > zh).",
+        "--lang",
+        type=click.Choice(LANGS),
+        envvar="CNAI_KG_LANG",
+        default=lambda: (
+            os.environ.get("CNAI_KG_LANG") if os.environ.get("CNAI_KG_LANG") in LANGS else "en"
+        ),
+        show_default="$CNAI_KG_LANG or en",
+        help="Label language (falls back en > ko > zh).",
     )(f)
 
 
 def output_option(f):
     """``-o/--output FILE``, written atomically."""
-    return click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
-                        help="Write to FILE (atomically) instead of stdout.")(f)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout.",
+    )(f)

@@ -13,15 +13,17 @@ NETWORK_FORMATS = ("graphml", "gexf", "node-link")
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_kg
 def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Triples, entities per class, facts, sources and label coverage per language."""
     s = kg.stats()
     if fmt == "json":
-        s["label_coverage"] = {k: {"labelled": a, "entities": b}
-                               for k, (a, b) in s["label_coverage"].items()}
+        s["label_coverage"] = {
+            k: {"labelled": a, "entities": b} for k, (a, b) in s["label_coverage"].items()
+        }
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return
     w = max(len(k) for k in [*s["entities_per_class"], *s["facts_per_kind"], *s["sources"]]) + 2
@@ -86,12 +88,22 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice([*EXPORT_FORMATS, *NETWORK_FORMATS]),
-              default="ttl", show_default=True,
-              help="RDF (ttl, nt, jsonld, trig) or the network projection (graphml, gexf, "
-                   "node-link) for Gephi and Cytoscape.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write to FILE atomically; stdout when left out.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*EXPORT_FORMATS, *NETWORK_FORMATS]),
+    default="ttl",
+    show_default=True,
+    help="RDF (ttl, nt, jsonld, trig) or the network projection (graphml, gexf, "
+    "node-link) for Gephi and Cytoscape.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE atomically; stdout when left out.",
+)
 @pass_kg
 def export(kg: KnowledgeGraph, fmt: str, output: str | None) -> None:
     """Export the graph (ontology + data + --data files)."""
