@@ -60,15 +60,13 @@ def _cut(text: str, width: int) -> str:
     return out + "…"
 
 
-def _pad(text: str, width: int) -> str:
-    text = _cut(text, width)
-    return text + " " * (width - _width(text))
-
-
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
-    """Columns padded by display width (Hangul and Hanzi count double)."""
-    widths = [min(48, max([_width(h)] + [_width(r[i]) for r in rows])) for i, h in
-              enumerate(headers)]
+    """Columns padded by display width (Hangul and Hanzi count double).
+
+    Cells longer than 48 columns are cut with an ellipsis, except in the last column.
+    """
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths = [w if i == len(widths) - 1 else min(48, w) for i, w in enumerate(widths)]
 
     def line(cells):
         parts = []
