@@ -1,0 +1,196 @@
+"""Commands for SPARQL: ``query``, ``queries`` and ``prefixes``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import DataError, MissingFile, UsageError
+from ..kg import KnowledgeGraph
+from ..namespaces import PREFIXES
+from ..query import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    GRAPH_FORMATS,
+    REASONING,
+    ROW_FORMATS,
+    Rows,
+    format_for_path,
+    named_queries,
+    named_query,
+    run_query,
+)
+from ._common import lang_option, output_option, pass_kg
+
+ALL_FORMATS = tuple(dict.fromkeys([*ROW_FORMATS, *GRAPH_FORMATS]))
+
+
+def _read_query(sparql: str | None, file: str | None, name: str | None) -> str:
+    given = [x for x in (sparql, file, name) if x is not None]
+    if len(given) > 1:
+        raise UsageError("give the query one way only: as an argument, with -f FILE or with --name")
+    if name is not None:
+        return named_query(name).name
+    if file is not None:
+        path = Path(file)
+        if not path.exists():
+            raise MissingFile(path)
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise DataError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+        except OSError as e:
+            raise DataError(path, e.strerror or str(e)) from None
+    if sparql is not None and sparql != "-":
+        return sparql
+    stdin = click.get_text_stream("stdin")
+    if sparql is None and stdin.isatty():
+        raise UsageError(
+            "give a query: as an argument, with -f FILE, with --name NAME, or on stdin"
+        )
+    return stdin.read()
+
+
+def _parse_params(items: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        params[key.strip()] = value
+    return params
+
+
+def _choose_format(result, fmt: str | None, output: str | None, terminal: bool) -> str:
+    if fmt:
+        return fmt
+    if output and format_for_path(output):
+        return format_for_path(output)
+    if not isinstance(result, Rows):
+        return "ttl"
+    if result.kind == "ASK" or terminal:
+        return "table"
+    return "csv"
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the query from FILE (.rq).")
+@click.option("-n", "--name", metavar="NAME",
+              help="Run a named query (list them with 'cnai-kg queries').")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a parameter; an entity may be named by any label or alias in any "
+                   "language. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(ALL_FORMATS),
+              help="SELECT/ASK: table, csv, tsv, json, xml (W3C result formats). "
+                   "CONSTRUCT/DESCRIBE: ttl, nt, jsonld, table. Default: table on a terminal, "
+                   "else csv (ttl for graphs), or from the -o file's suffix.")
+@lang_option
+@click.option("--raw", is_flag=True, help="In tables, show IRIs (as CURIEs) instead of labels.")
+@click.option("--reason", type=click.Choice(REASONING), default="none", show_default=True,
+              help="Answer over the RDFS or OWL-RL closure (a query for org:Organization then "
+                   "finds companies).")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop the query after SECONDS (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS,
+              show_default=True, help="Stop a SELECT that gives more rows (0: no limit).")
+@output_option
+@pass_kg
+def query(kg: KnowledgeGraph, sparql: str | None, file: str | None, name: str | None,
+          params: tuple[str, ...], fmt: str | None, lang: str, raw: bool, reason: str,
+          timeout: float, max_rows: int, output: str | None) -> None:
+    """Run a SPARQL query (SPARQL, -f FILE, --name NAME or stdin) over the graph.
+
+    The project's prefixes are predeclared (see 'cnai-kg prefixes'). SERVICE,
+    FROM, LOAD and SPARQL Update are refused (exit 3); a query past --timeout
+    is stopped (exit 4); a syntax error names its line and column (exit 2).
+
+    \b
+    Examples:
+      cnai-kg query 'SELECT ?c WHERE { ?c cnai:basedIn kg:PearlRiverDelta }'
+      cnai-kg query --name partnerships --param involving=Uber --lang ko
+      cnai-kg query -f my.rq --format json -o answer.json
+    """
+    text = _read_query(sparql, file, name)
+    result = run_query(kg, text, timeout=timeout, lang=lang, reason=reason,
+                       max_rows=max_rows or None, bindings=_parse_params(params))
+    terminal = output is None and sys.stdout.isatty()
+    chosen = _choose_format(result, fmt, output, terminal)
+    if isinstance(result, Rows) and result.kind == "ASK" and chosen == "table":
+        data = (str(bool(result)).lower() + "\n").encode()
+    elif chosen == "table" and terminal:
+        from rich.console import Console
+
+        Console().print(result.to_table(lang, raw=raw))
+        click.echo(_count(result), err=True)
+        return
+    else:
+        data = result.serialize(chosen, lang=lang, raw=raw)
+    if output:
+        from ..io import atomic_write
+
+        atomic_write(output, data)
+        click.echo(f"wrote {output} ({_count(result)}, {chosen})", err=True)
+        return
+    click.echo(data, nl=False)
+    if chosen == "table" and not (isinstance(result, Rows) and result.kind == "ASK"):
+        click.echo(_count(result), err=True)
+
+
+def _count(result) -> str:
+    if isinstance(result, Rows):
+        if result.kind == "ASK":
+            return str(bool(result)).lower()
+        return f"{len(result)} row{'' if len(result) == 1 else 's'}"
+    return f"{len(result)} triple{'' if len(result) == 1 else 's'}"
+
+
+@click.command()
+@click.argument("name", required=False)
+def queries(name: str | None) -> None:
+    """List the named queries, or show one: its parameters, examples and SPARQL."""
+    if name:
+        q = named_query(name)
+        click.echo(f"{q.name}: {q.title}")
+        click.echo()
+        click.echo(q.description)
+        if q.params:
+            click.echo()
+            click.echo("parameters:")
+            for p in q.params:
+                kind = p.kind + (f" {p.cls}" if p.cls else "")
+                opt = ", optional" if p.optional else ""
+                click.echo(f"  {p.name} ({kind}{opt}): {p.description}")
+        if q.examples:
+            click.echo()
+            click.echo("examples:")
+            for ex in q.examples:
+                click.echo(f"  {ex}")
+        click.echo()
+        click.echo(q.text, nl=not q.text.endswith("\n"))
+        return
+    library = named_queries()
+    width = max(len(n) for n in library)
+    for q in library.values():
+        params = " ".join(p.usage() for p in q.params if p.kind != "lang")
+        click.echo(f"{q.name:<{width}}  {q.title}" + (f"  {params}" if params else ""))
+
+
+@click.command()
+@click.option("--sparql", is_flag=True, help="Print them as SPARQL PREFIX lines.")
+def prefixes(sparql: bool) -> None:
+    """List the prefixes every query gets for free."""
+    width = max(len(p) for p in PREFIXES) + 1
+    for prefix, ns in PREFIXES.items():
+        if sparql:
+            click.echo(f"PREFIX {prefix}: <{ns}>")
+        else:
+            click.echo(f"{prefix + ':':<{width}}  {ns}")
+
+
+def register(cli: click.Group) -> None:
+    for command in (query, queries, prefixes):
+        cli.add_command(command)
