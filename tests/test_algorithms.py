@@ -362,3 +362,13 @@ def test_unknown_method(mini):
         communities(mini, method="leiden")
     assert str(e.value) == ("unknown method 'leiden'; choose one of: louvain, greedy, "
                             "label-propagation")
+
+
+@pytest.mark.parametrize("module", ["centrality", "paths", "neighbors", "communities"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"cnai_kg.algorithms.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert (result.failed, result.attempted > 0) == (0, True)

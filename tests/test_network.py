@@ -322,3 +322,12 @@ def test_cli_export_writes_network_file(tmp_path, make_ttl):
     H = nx.read_graphml(out)
     assert H.nodes["kg:Gamma"]["label_zh"] == "伽马"
     assert H.number_of_edges() == len(MINI_EDGES)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import cnai_kg.network
+
+    result = doctest.testmod(cnai_kg.network, optionflags=doctest.ELLIPSIS)
+    assert (result.failed, result.attempted > 5) == (0, True)

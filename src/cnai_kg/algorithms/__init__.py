@@ -30,7 +30,7 @@ from .centrality import (
 )
 from .communities import METHODS, Communities, Community, Member, communities
 from .neighbors import Neighbor, neighbors
-from .paths import EvidencePath, Hop, evidence_paths
+from .paths import EvidencePath, Hop, evidence_paths, format_path
 
 __all__ = [
     "MEASURES",
@@ -48,5 +48,6 @@ __all__ = [
     "centrality_rdf",
     "communities",
     "evidence_paths",
+    "format_path",
     "neighbors",
 ]

@@ -89,6 +89,14 @@ class CentralityResult:
             "scores": [asdict(s) for s in self.scores],
         }
 
+    def to_frame(self):
+        """The scores as a pandas DataFrame (rank, node, label, class, score); needs pandas."""
+        import pandas as pd
+
+        rows = [{"rank": s.rank, "node": s.node, "label": s.label, "class": s.class_label,
+                 "score": s.score} for s in self.scores]
+        return pd.DataFrame(rows, columns=["rank", "node", "label", "class", "score"])
+
 
 def simple_graph(G: nx.Graph, *, directed: bool = False) -> nx.Graph:
     """The simple graph a measure runs on: ``nx.Graph(G)`` or ``nx.DiGraph(G)``."""

@@ -29,7 +29,7 @@ from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
 
-__all__ = ["EvidencePath", "Hop", "evidence_paths", "hop_between", "walkable"]
+__all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ class EvidencePath:
     @property
     def length(self) -> int:
         return len(self.hops)
+
+    def __str__(self) -> str:
+        return format_path(self)
 
     def to_dict(self) -> dict:
         return {"length": self.length,
@@ -241,6 +244,46 @@ def evidence_paths(
         raise NoPath(_no_path_message(G, s, t, max_hops=max_hops, via=via_set,
                                       avoid=avoided, directed=directed))
     return paths
+
+
+def format_path(path: EvidencePath, *, title: str = "path") -> str:
+    """An evidence chain as text: one numbered hop per edge with its fact, quote and source.
+
+    Examples
+    --------
+    >>> import cnai_kg
+    >>> (path,) = evidence_paths(cnai_kg.load(), "Pony.ai", "Uber")
+    >>> print(format_path(path).splitlines()[1])
+      1. Pony.ai —Partnership— Uber
+    """
+    hops = f"{path.length} hop{'s' if path.length != 1 else ''}"
+    lines = [f"{title} ({hops}): {' → '.join(path.labels)}"]
+    for i, hop in enumerate(path.hops, 1):
+        lines.append(f"  {i}. {hop.source_label} {hop.arrow} {hop.target_label}")
+        pad = " " * (len(str(i)) + 4)
+        if hop.fact_label:
+            extra = ", ".join(x for x in (hop.fact_id, hop.status) if x)
+            lines.append(f"{pad}fact: {hop.fact_label} [{extra}]")
+        elif hop.fact_id:
+            lines.append(f"{pad}fact: {hop.fact_id}")
+        if hop.roles:
+            lines.append(f"{pad}roles: {hop.roles}")
+        if hop.evidence == "quote":
+            for j, quote in enumerate(hop.quote.split("\n")):
+                lines.append(f"{pad}{'quote: ' if j == 0 else '       '}“{quote}”")
+            lines.append(f"{pad}source: {hop.document}" + (f" ← {hop.report}" if hop.report
+                                                             else ""))
+        elif hop.evidence == "definitional":
+            lines.append(f"{pad}definitional: "
+                         f"{hop.why or 'background knowledge, not from the source'}")
+        else:
+            lines.append(f"{pad}evidence: none (no statement describes this triple)")
+        if hop.caveat:
+            lines.append(f"{pad}caveat: {hop.caveat}")
+        if hop.alternatives:
+            n = hop.alternatives
+            lines.append(f"{pad}(+{n} other fact{'s link' if n > 1 else ' links'} these two)")
+    return "\n".join(lines)
 
 
 def _no_path_message(G, s, t, *, max_hops, via, avoid, directed) -> str:

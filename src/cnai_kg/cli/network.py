@@ -13,7 +13,14 @@ import unicodedata
 
 import click
 
-from ..algorithms import MEASURES, METHODS, centrality_chart, centrality_rdf, evidence_paths
+from ..algorithms import (
+    MEASURES,
+    METHODS,
+    centrality_chart,
+    centrality_rdf,
+    evidence_paths,
+    format_path,
+)
 from ..algorithms import centrality as run_centrality
 from ..algorithms import communities as run_communities
 from ..algorithms import neighbors as run_neighbors
@@ -147,33 +154,6 @@ def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, .
 # --------------------------------------------------------------------------- path
 
 
-def _hop_lines(i: int, hop) -> list[str]:
-    lines = [f"  {i}. {hop.source_label} {hop.arrow} {hop.target_label}"]
-    pad = " " * (len(str(i)) + 4)
-    if hop.fact_label:
-        extra = ", ".join(x for x in (hop.fact_id, hop.status) if x)
-        lines.append(f"{pad}fact: {hop.fact_label} [{extra}]")
-    elif hop.fact_id:
-        lines.append(f"{pad}fact: {hop.fact_id}")
-    if hop.roles:
-        lines.append(f"{pad}roles: {hop.roles}")
-    if hop.evidence == "quote":
-        for j, quote in enumerate(hop.quote.split("\n")):
-            lines.append(f"{pad}{'quote: ' if j == 0 else '       '}“{quote}”")
-        source = hop.document + (f" ← {hop.report}" if hop.report else "")
-        lines.append(f"{pad}source: {source}")
-    elif hop.evidence == "definitional":
-        lines.append(f"{pad}definitional: {hop.why or 'background knowledge, not from the source'}")
-    else:
-        lines.append(f"{pad}evidence: none (no statement describes this triple)")
-    if hop.caveat:
-        lines.append(f"{pad}caveat: {hop.caveat}")
-    if hop.alternatives:
-        n = hop.alternatives
-        lines.append(f"{pad}(+{n} other fact{'s link' if n > 1 else ' links'} these two)")
-    return lines
-
-
 @click.command()
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
@@ -217,11 +197,7 @@ def path(kg: KnowledgeGraph, source: str, target: str, k: int, max_hops: int | N
     for n, p in enumerate(paths, 1):
         if n > 1:
             click.echo()
-        hops = f"{p.length} hop{'s' if p.length != 1 else ''}"
-        click.echo(f"path {n} of {len(paths)} ({hops}): {' → '.join(p.labels)}")
-        for i, hop in enumerate(p.hops, 1):
-            for line in _hop_lines(i, hop):
-                click.echo(line)
+        click.echo(format_path(p, title=f"path {n} of {len(paths)}"))
 
 
 # --------------------------------------------------------------------------- neighbors
