@@ -325,12 +325,23 @@ def _refuse_update(text: str) -> None:
 
 
 def _walk(node: Any) -> Iterator[Any]:
+    """Every node of an algebra tree, expressions included.
+
+    rdflib keeps some translated parts as instance attributes next to the dict
+    entries (``translateExists`` sets ``e.graph``), so both are visited.
+    """
     stack = [node]
+    seen: set[int] = set()
     while stack:
         item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
         yield item
         if isinstance(item, Mapping):
-            stack.extend(item.values())
+            stack.extend(dict.values(item) if isinstance(item, dict) else item.values())
+            if isinstance(item, CompValue):
+                stack.extend(v for k, v in vars(item).items() if k != "name")
         elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
 
