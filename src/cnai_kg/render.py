@@ -111,82 +111,166 @@ class Kind:
 
 
 #: Node kinds, most specific first: a node takes the first kind among its classes.
-KINDS: tuple[Kind, ...] = tuple(Kind(*row) for row in (
-    ("Company", "#1f77b4", "dot"),
-    ("ResearchUnit", "#6baed6", "dot"),
-    ("GovernmentAgency", "#393b79", "dot"),
-    ("InternationalBody", "#17becf", "dot"),
-    ("ActorGroup", "#9ecae1", "hexagon"),
-    ("AIModel", "#8c564b", "triangle"),
-    ("Platform", "#98df8a", "triangle"),
-    ("Service", "#2ca02c", "triangle"),
-    ("Product", "#bcbd22", "triangle"),
-    ("Offering", "#7f7f40", "triangle"),
-    ("City", "#ff9896", "square"),
-    ("AIHub", "#ff7f0e", "square"),
-    ("EconomicZone", "#ffbb78", "square"),
-    ("Country", "#d62728", "square"),
-    ("WorldRegion", "#e377c2", "square"),
-    ("Sector", "#9467bd", "diamond"),
-    ("Technology", "#c5b0d5", "diamond"),
-    ("Law", "#7f7f7f", "diamond"),
-    ("Partnership", "#e6550d", "hexagon"),
-    ("Opportunity", "#31a354", "star"),
-    ("Risk", "#a50f15", "star"),
-    ("Mitigation", "#fd8d3c", "star"),
-    ("MarketFigure", "#637939", "triangleDown"),
-    ("Claim", "#969696", "triangleDown"),
-))
+KINDS: tuple[Kind, ...] = tuple(
+    Kind(*row)
+    for row in (
+        ("Company", "#1f77b4", "dot"),
+        ("ResearchUnit", "#6baed6", "dot"),
+        ("GovernmentAgency", "#393b79", "dot"),
+        ("InternationalBody", "#17becf", "dot"),
+        ("ActorGroup", "#9ecae1", "hexagon"),
+        ("AIModel", "#8c564b", "triangle"),
+        ("Platform", "#98df8a", "triangle"),
+        ("Service", "#2ca02c", "triangle"),
+        ("Product", "#bcbd22", "triangle"),
+        ("Offering", "#7f7f40", "triangle"),
+        ("City", "#ff9896", "square"),
+        ("AIHub", "#ff7f0e", "square"),
+        ("EconomicZone", "#ffbb78", "square"),
+        ("Country", "#d62728", "square"),
+        ("WorldRegion", "#e377c2", "square"),
+        ("Sector", "#9467bd", "diamond"),
+        ("Technology", "#c5b0d5", "diamond"),
+        ("Law", "#7f7f7f", "diamond"),
+        ("Partnership", "#e6550d", "hexagon"),
+        ("Opportunity", "#31a354", "star"),
+        ("Risk", "#a50f15", "star"),
+        ("Mitigation", "#fd8d3c", "star"),
+        ("MarketFigure", "#637939", "triangleDown"),
+        ("Claim", "#969696", "triangleDown"),
+    )
+)
 OTHER = Kind("Other", "#b0b0b0", "dot")
 _KIND_BY_CURIE = {k.curie: k for k in KINDS}
 #: What the default view keeps: every kind above (sources and attribute values
 #: such as statuses or partner roles appear in the details panel instead).
 VIEW_CLASSES: tuple[URIRef, ...] = tuple(k.iri for k in KINDS)
 _FACT_KINDS = {"Partnership", "Opportunity", "Risk", "Mitigation", "MarketFigure", "Claim"}
+#: With ``partnerships="collapse"`` the n-ary facts are edges, not nodes.
+_COLLAPSED_VIEW_CLASSES = tuple(k.iri for k in KINDS if k.key not in _FACT_KINDS)
 
 #: Categorical colours for --color-by hub|sector.
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd",
-           "#e6550d", "#31a354", "#756bb1", "#636363")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+)
 NONE_COLOR = "#cfcfcf"
 PATH_COLOR = "#d62728"
 
 #: Predicates that are neither edges nor attributes in the details panel.
-_NOT_ATTRIBUTES = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, ORG.hasMembership,
-                   PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object, OWL.sameAs,
-                   CNAI.caveat, RDFS.comment}
+_NOT_ATTRIBUTES = {
+    RDF.type,
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    ORG.hasMembership,
+    PROV.wasDerivedFrom,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    OWL.sameAs,
+    CNAI.caveat,
+    RDFS.comment,
+}
 
 #: Interface strings, by language.
 UI = {
-    "en": {"search": "Find a node (any language)…", "legend": "Legend", "details": "Details",
-           "nomatch": "No match", "source": "Source", "caveat": "Caveat",
-           "definitional": "Definitional (not from the source)", "relations": "Relations",
-           "labels": "Label", "aliases": "Alias", "file": "File", "role": "Role",
-           "settling": "Laying out…", "nodes": "nodes", "edges": "edges",
-           "hint": "Click a node or an edge for its details and sources; the legend "
-                   "hides or shows a kind.",
-           "shape": "Shape = kind", "color": "Colour", "none": "none", "several": "several",
-           "path": "Path", "degree": "Degree", "pagerank": "PageRank",
-           "betweenness": "Betweenness"},
-    "ko": {"search": "노드 찾기 (모든 언어)…", "legend": "범례", "details": "상세 정보",
-           "nomatch": "일치하는 항목 없음", "source": "출처", "caveat": "유의 사항",
-           "definitional": "정의적 사실 (원문에 없음)", "relations": "관계",
-           "labels": "이름", "aliases": "별칭", "file": "파일", "role": "역할",
-           "settling": "배치 중…", "nodes": "노드", "edges": "엣지",
-           "hint": "노드나 엣지를 누르면 상세 정보와 출처가 나옵니다. 범례를 누르면 그 종류를 "
-                   "숨기거나 보입니다.",
-           "shape": "모양 = 종류", "color": "색", "none": "없음", "several": "여럿",
-           "path": "경로", "degree": "연결 수", "pagerank": "PageRank",
-           "betweenness": "매개 중심성"},
-    "zh": {"search": "查找节点（任何语言）…", "legend": "图例", "details": "详细信息",
-           "nomatch": "无匹配", "source": "来源", "caveat": "注意事项",
-           "definitional": "定义性事实（非出自原文）", "relations": "关系",
-           "labels": "名称", "aliases": "别名", "file": "文件", "role": "角色",
-           "settling": "正在布局…", "nodes": "节点", "edges": "边",
-           "hint": "点击节点或边查看详细信息和来源；点击图例可隐藏或显示该类别。",
-           "shape": "形状 = 类别", "color": "颜色", "none": "无", "several": "多个",
-           "path": "路径", "degree": "连接数", "pagerank": "PageRank",
-           "betweenness": "介数中心性"},
+    "en": {
+        "search": "Find a node (any language)…",
+        "legend": "Legend",
+        "details": "Details",
+        "nomatch": "No match",
+        "source": "Source",
+        "caveat": "Caveat",
+        "definitional": "Definitional (not from the source)",
+        "relations": "Relations",
+        "labels": "Label",
+        "aliases": "Alias",
+        "file": "File",
+        "role": "Role",
+        "settling": "Laying out…",
+        "nodes": "nodes",
+        "edges": "edges",
+        "hint": "Click a node or an edge for its details and sources; the legend "
+        "hides or shows a kind.",
+        "shape": "Shape = kind",
+        "color": "Colour",
+        "none": "none",
+        "several": "several",
+        "path": "Path",
+        "degree": "Degree",
+        "pagerank": "PageRank",
+        "betweenness": "Betweenness",
+    },
+    "ko": {
+        "search": "노드 찾기 (모든 언어)…",
+        "legend": "범례",
+        "details": "상세 정보",
+        "nomatch": "일치하는 항목 없음",
+        "source": "출처",
+        "caveat": "유의 사항",
+        "definitional": "정의적 사실 (원문에 없음)",
+        "relations": "관계",
+        "labels": "이름",
+        "aliases": "별칭",
+        "file": "파일",
+        "role": "역할",
+        "settling": "배치 중…",
+        "nodes": "노드",
+        "edges": "엣지",
+        "hint": "노드나 엣지를 누르면 상세 정보와 출처가 나옵니다. 범례를 누르면 그 종류를 "
+        "숨기거나 보입니다.",
+        "shape": "모양 = 종류",
+        "color": "색",
+        "none": "없음",
+        "several": "여럿",
+        "path": "경로",
+        "degree": "연결 수",
+        "pagerank": "PageRank",
+        "betweenness": "매개 중심성",
+    },
+    "zh": {
+        "search": "查找节点（任何语言）…",
+        "legend": "图例",
+        "details": "详细信息",
+        "nomatch": "无匹配",
+        "source": "来源",
+        "caveat": "注意事项",
+        "definitional": "定义性事实（非出自原文）",
+        "relations": "关系",
+        "labels": "名称",
+        "aliases": "别名",
+        "file": "文件",
+        "role": "角色",
+        "settling": "正在布局…",
+        "nodes": "节点",
+        "edges": "边",
+        "hint": "点击节点或边查看详细信息和来源；点击图例可隐藏或显示该类别。",
+        "shape": "形状 = 类别",
+        "color": "颜色",
+        "none": "无",
+        "several": "多个",
+        "path": "路径",
+        "degree": "连接数",
+        "pagerank": "PageRank",
+        "betweenness": "介数中心性",
+    },
 }
 _OTHER_LABEL = {"en": "Other", "ko": "기타", "zh": "其他"}
 _DEFAULT_TITLE = {"en": "China's AI industry", "ko": "중국 AI 산업", "zh": "中国人工智能产业"}
@@ -195,11 +279,11 @@ _DEFAULT_TITLE = {"en": "China's AI industry", "ko": "중국 AI 산업", "zh": "
 #: take that language's forms; only installed fonts, nothing is fetched.
 FONTS = {
     "en": 'system-ui, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK SC", '
-          '"Apple SD Gothic Neo", "Malgun Gothic", "Microsoft YaHei", sans-serif',
+    '"Apple SD Gothic Neo", "Malgun Gothic", "Microsoft YaHei", sans-serif',
     "ko": '"Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", '
-          '"Noto Sans CJK SC", system-ui, sans-serif',
+    '"Noto Sans CJK SC", system-ui, sans-serif',
     "zh": '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", '
-          '"Noto Sans CJK KR", system-ui, sans-serif',
+    '"Noto Sans CJK KR", system-ui, sans-serif',
 }
 
 
@@ -255,11 +339,19 @@ class GraphView:
     def data(self) -> dict:
         """Everything the page's script receives, as JSON-able data."""
         return {
-            "title": self.title, "lang": self.lang, "ui": UI[self.lang],
-            "nodes": self.nodes, "edges": self.edges,
-            "nodeInfo": self.node_info, "edgeInfo": self.edge_info,
-            "options": self.options, "legend": self.legend,
-            "focus": self.focus, "path": self.path, "hops": self.hops, "meta": self.meta,
+            "title": self.title,
+            "lang": self.lang,
+            "ui": UI[self.lang],
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "nodeInfo": self.node_info,
+            "edgeInfo": self.edge_info,
+            "options": self.options,
+            "legend": self.legend,
+            "focus": self.focus,
+            "path": self.path,
+            "hops": self.hops,
+            "meta": self.meta,
         }
 
     @property
@@ -280,8 +372,10 @@ class GraphView:
         )
 
     def __repr__(self) -> str:
-        return (f"<GraphView {self.title!r}: {len(self.nodes)} nodes, {len(self.edges)} edges, "
-                f"lang={self.lang}>")
+        return (
+            f"<GraphView {self.title!r}: {len(self.nodes)} nodes, {len(self.edges)} edges, "
+            f"lang={self.lang}>"
+        )
 
 
 # --------------------------------------------------------------------------- render
@@ -354,23 +448,37 @@ def render(
     ['Pony.ai', 'Chinese autonomous-driving companies', 'WeRide']
     """
     lang = lang or default_lang()
-    for value, allowed, what in ((lang, LANGS, "language"), (size_by, SIZE_BY, "size measure"),
-                                 (color_by, COLOR_BY, "colouring"), (layout, LAYOUTS, "layout"),
-                                 (partnerships, PARTNERSHIP_MODES, "partnerships mode")):
+    for value, allowed, what in (
+        (lang, LANGS, "language"),
+        (size_by, SIZE_BY, "size measure"),
+        (color_by, COLOR_BY, "colouring"),
+        (layout, LAYOUTS, "layout"),
+        (partnerships, PARTNERSHIP_MODES, "partnerships mode"),
+    ):
         if value not in allowed:
             raise UsageError(f"unknown {what} {value!r}; choose one of: {', '.join(allowed)}")
     if focus is not None and path is not None:
-        raise UsageError("give either a focus or a path, not both")
+        raise UsageError("give either --focus or --path, not both")
     if hops is not None and hops < 0:
         raise UsageError(f"--hops must be 0 or more, not {hops}")
+    if hops is not None and focus is None and path is None:
+        raise UsageError("--hops needs --focus or --path")
     if path is not None and len(path) != 2:
         raise UsageError("a path needs exactly two entities")
 
-    G = to_networkx(kg, partnerships=partnerships, claims=True, lang=lang,
-                    classes=list(classes) if classes else VIEW_CLASSES,
-                    relations=list(relations) if relations else None)
-    named = [find_node(G, name, kg) for name in ([focus] if focus is not None else
-                                                 list(path) if path is not None else [])]
+    default = VIEW_CLASSES if partnerships == "nodes" else _COLLAPSED_VIEW_CLASSES
+    G = to_networkx(
+        kg,
+        partnerships=partnerships,
+        claims=True,
+        lang=lang,
+        classes=list(classes) if classes else default,
+        relations=list(relations) if relations else None,
+    )
+    named = [
+        find_node(G, name, kg)
+        for name in ([focus] if focus is not None else list(path) if path is not None else [])
+    ]
     if relations:
         G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n not in named])
 
@@ -391,15 +499,26 @@ def render(
         G = G.subgraph(keep).copy()
         named = list(found.nodes)
     if G.number_of_nodes() == 0:
-        raise UsageError("nothing to render: no entity of the chosen classes"
-                         + (" and relations" if relations else ""))
+        raise UsageError(
+            "nothing to render: no entity of the chosen classes"
+            + (" and relations" if relations else "")
+        )
 
     scores = _measure(G, size_by, layout_threshold)
     big = layout == "precomputed" or (layout == "auto" and G.number_of_nodes() > layout_threshold)
     positions = community_layout(G, seed=seed) if big else None
-    view = _assemble(kg, G, lang=lang, scores=scores, size_by=size_by, color_by=color_by,
-                     positions=positions, path=named if path is not None else None,
-                     focus=named[0] if focus is not None else None, seed=seed)
+    view = _assemble(
+        kg,
+        G,
+        lang=lang,
+        scores=scores,
+        size_by=size_by,
+        color_by=color_by,
+        positions=positions,
+        path=named if path is not None else None,
+        focus=named[0] if focus is not None else None,
+        seed=seed,
+    )
     view.title = title or _default_title(G, lang, view)
     view.hops = hop_records
     view.height = height
@@ -413,13 +532,20 @@ def _walkable(G: nx.Graph) -> nx.Graph:
 
 
 def _hop_record(hop) -> dict:
-    return {"from": hop.source, "fromLabel": hop.source_label, "to": hop.target,
-            "toLabel": hop.target_label, "relation": hop.relation_label,
-            "forward": hop.forward, "symmetric": hop.symmetric,
-            "quotes": [q for q in hop.quote.split("\n") if q],
-            "documents": [d for d in (hop.document, hop.report) if d],
-            "why": hop.why, "definitional": hop.evidence == "definitional",
-            "caveats": [hop.caveat] if hop.caveat else []}
+    return {
+        "from": hop.source,
+        "fromLabel": hop.source_label,
+        "to": hop.target,
+        "toLabel": hop.target_label,
+        "relation": hop.relation_label,
+        "forward": hop.forward,
+        "symmetric": hop.symmetric,
+        "quotes": [q for q in hop.quote.split("\n") if q],
+        "documents": [d for d in (hop.document, hop.report) if d],
+        "why": hop.why,
+        "definitional": hop.evidence == "definitional",
+        "caveats": [hop.caveat] if hop.caveat else [],
+    }
 
 
 def _default_title(G: nx.Graph, lang: str, view: GraphView) -> str:
@@ -443,13 +569,17 @@ def _measure(G: nx.Graph, size_by: str, threshold: int) -> dict[str, float]:
         return dict.fromkeys(simple, 0.0)
     if size_by == "pagerank":
         return nx.pagerank(simple)
-    k = BETWEENNESS_SAMPLE if simple.number_of_nodes() > max(threshold, BETWEENNESS_SAMPLE) \
+    k = (
+        BETWEENNESS_SAMPLE
+        if simple.number_of_nodes() > max(threshold, BETWEENNESS_SAMPLE)
         else None
+    )
     return nx.betweenness_centrality(simple, k=k, seed=0)
 
 
-def community_layout(G: nx.Graph, *, seed: int = 7, max_community: int = 400,
-                     spacing: float = 42.0) -> dict:
+def community_layout(
+    G: nx.Graph, *, seed: int = 7, max_community: int = 400, spacing: float = 42.0
+) -> dict:
     """Positions (in pixels) for a large graph, in close to linear time.
 
     ``nx.spring_layout`` on a whole 10,000-node graph takes minutes (every
@@ -490,8 +620,11 @@ def community_layout(G: nx.Graph, *, seed: int = 7, max_community: int = 400,
             quotient.add_edge(ca, cb, weight=w + 1)
     radii = [math.sqrt(len(c)) * spacing for c in communities]
     spread = 3 * sum(radii) / math.sqrt(len(communities))
-    centers = nx.spring_layout(quotient, seed=seed, weight="weight") \
-        if len(communities) > 1 else {0: (0.0, 0.0)}
+    centers = (
+        nx.spring_layout(quotient, seed=seed, weight="weight")
+        if len(communities) > 1
+        else {0: (0.0, 0.0)}
+    )
     positions = {}
     for i, comm in enumerate(communities):
         cx, cy = centers[i][0] * spread, centers[i][1] * spread
@@ -520,16 +653,32 @@ def _groups(G: nx.Graph, color_by: str, ui: dict) -> tuple[dict, dict]:
     of_node = {}
     for node, d in G.nodes(data=True):
         value = d.get(attr, "")
-        of_node[node] = (ui["several"], True) if "; " in value else \
-            (value, False) if value else (ui["none"], True)
+        of_node[node] = (
+            (ui["several"], True)
+            if "; " in value
+            else (value, False)
+            if value
+            else (ui["none"], True)
+        )
     values = sorted({v for v, grey in of_node.values() if not grey})
     colors = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
     colors.update({v: NONE_COLOR for v, grey in of_node.values() if grey})
     return {n: v for n, (v, _) in of_node.items()}, colors
 
 
-def _assemble(kg: KnowledgeGraph, G: nx.MultiDiGraph, *, lang, scores, size_by, color_by,
-              positions, path, focus, seed) -> GraphView:
+def _assemble(
+    kg: KnowledgeGraph,
+    G: nx.MultiDiGraph,
+    *,
+    lang,
+    scores,
+    size_by,
+    color_by,
+    positions,
+    path,
+    focus,
+    seed,
+) -> GraphView:
     ui = UI[lang]
     path_set = set(path or ())
     path_pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)} if path else set()
@@ -546,9 +695,14 @@ def _assemble(kg: KnowledgeGraph, G: nx.MultiDiGraph, *, lang, scores, size_by, 
             color = group_color[group_of[node]]
             group_count[group_of[node]] += 1
         marked = node in path_set or node == focus
-        record = {"id": node, "label": _shorten(d["label"]), "kind": kind.key,
-                  "shape": kind.shape, "value": round(float(scores.get(node, 0.0)), 6),
-                  "color": _node_color(color, marked=marked)}
+        record = {
+            "id": node,
+            "label": _shorten(d["label"]),
+            "kind": kind.key,
+            "shape": kind.shape,
+            "value": round(float(scores.get(node, 0.0)), 6),
+            "color": _node_color(color, marked=marked),
+        }
         if marked:
             record["borderWidth"] = 4
             record["font"] = {"size": 18}
@@ -565,24 +719,37 @@ def _assemble(kg: KnowledgeGraph, G: nx.MultiDiGraph, *, lang, scores, size_by, 
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         eid = f"e{i}"
         role = d.get("subject_role") if d.get("relation") == "cnai:Participation" else ""
-        record = {"id": eid, "from": u, "to": v, "relation": d["relation"],
-                  "label": _shorten(role or d.get("relation_label") or d["relation"], 28)}
+        record = {
+            "id": eid,
+            "from": u,
+            "to": v,
+            "relation": d["relation"],
+            "label": _shorten(role or d.get("relation_label") or d["relation"], 28),
+        }
         if frozenset((u, v)) in path_pairs:
-            record["color"] = {"color": PATH_COLOR, "highlight": PATH_COLOR,
-                               "hover": PATH_COLOR}
+            record["color"] = {"color": PATH_COLOR, "highlight": PATH_COLOR, "hover": PATH_COLOR}
             record["width"] = 4
         edges.append(record)
         edge_info[eid] = _edge_info(kg, G, u, v, d, role)
 
     legend = _legend(kg, lang, kind_count, group_count, group_color, color_by, bool(path))
     return GraphView(
-        title="", lang=lang, nodes=nodes, edges=edges, node_info=node_info,
-        edge_info=edge_info, options=_options(lang, big=positions is not None, n=len(nodes),
-                                              seed=seed),
-        legend=legend, focus=focus, path=list(path) if path else None,
-        meta={"sizeBy": size_by, "colorBy": color_by,
-              "layout": "precomputed" if positions is not None else "physics",
-              "projection": {k: v for k, v in G.graph.items() if k != "name"}},
+        title="",
+        lang=lang,
+        nodes=nodes,
+        edges=edges,
+        node_info=node_info,
+        edge_info=edge_info,
+        options=_options(lang, big=positions is not None, n=len(nodes), seed=seed),
+        legend=legend,
+        focus=focus,
+        path=list(path) if path else None,
+        meta={
+            "sizeBy": size_by,
+            "colorBy": color_by,
+            "layout": "precomputed" if positions is not None else "physics",
+            "projection": {k: v for k, v in G.graph.items() if k != "name"},
+        },
     )
 
 
@@ -592,17 +759,21 @@ def _shorten(text: str, limit: int = MAX_LABEL) -> str:
 
 
 def _node_color(color: str, *, marked: bool = False) -> dict:
-    return {"background": color, "border": PATH_COLOR if marked else "#ffffff",
-            "highlight": {"background": color, "border": "#000000"},
-            "hover": {"background": color, "border": "#333333"}}
+    return {
+        "background": color,
+        "border": PATH_COLOR if marked else "#ffffff",
+        "highlight": {"background": color, "border": "#000000"},
+        "hover": {"background": color, "border": "#333333"},
+    }
 
 
-def _node_info(kg: KnowledgeGraph, G: nx.Graph, node: str, d: dict, lang: str,
-               kind: Kind) -> dict:
+def _node_info(kg: KnowledgeGraph, G: nx.Graph, node: str, d: dict, lang: str, kind: Kind) -> dict:
     iri = URIRef(d["iri"])
     labels = kg.labels(iri)
     info = {
-        "label": d["label"], "curie": node, "iri": d["iri"],
+        "label": d["label"],
+        "curie": node,
+        "iri": d["iri"],
         "kind": d.get("class_label") or _OTHER_LABEL[lang],
         "labels": {code: labels[code] for code in (*LANGS, "") if labels.get(code)},
         "aliases": kg.aliases(iri),
@@ -611,8 +782,8 @@ def _node_info(kg: KnowledgeGraph, G: nx.Graph, node: str, d: dict, lang: str,
     }
     for key, term in (("sector", CNAI.Sector), ("region", CNAI.region), ("hub", CNAI.AIHub)):
         if d.get(key):
-            info["attrs"].insert(0, [_pred_label(kg, term, lang).capitalize()
-                                     if lang == "en" else _pred_label(kg, term, lang), d[key]])
+            name = _pred_label(kg, term, lang)
+            info["attrs"].insert(0, [name[:1].upper() + name[1:], d[key]])
     if kind.key in _FACT_KINDS:
         info["fact"] = _fact_info(kg, iri, lang)
     return info
@@ -630,18 +801,28 @@ def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list
     for p in sorted(by_pred, key=str):
         values = by_pred[p]
         literals = _in_lang([v for v in values if isinstance(v, Literal)], lang)
-        others = sorted((_flatten(kg, v, lang) if isinstance(v, BNode) else kg.label(v, lang))
-                        for v in values if not isinstance(v, Literal))
+        others = sorted(
+            (_flatten(kg, v, lang) if isinstance(v, BNode) else kg.label(v, lang))
+            for v in values
+            if not isinstance(v, Literal)
+        )
         for value in literals + others:
             out.append([_pred_label(kg, p, lang), value])
     if (iri, ORG.hasMembership, None) in kg.rdf or (None, ORG.organization, iri) in kg.rdf:
-        for m in sorted(set(kg.rdf.objects(iri, ORG.hasMembership)) |
-                        set(kg.rdf.subjects(ORG.organization, iri)), key=str):
+        for m in sorted(
+            set(kg.rdf.objects(iri, ORG.hasMembership))
+            | set(kg.rdf.subjects(ORG.organization, iri)),
+            key=str,
+        ):
             member, role = kg.rdf.value(m, ORG.member), kg.rdf.value(m, ORG.role)
             if member is not None:
                 who = kg.label(member, lang)
-                out.append([UI[lang]["role"], f"{who}: {kg.label(role, lang)}"
-                            if role is not None else who])
+                out.append(
+                    [
+                        UI[lang]["role"],
+                        f"{who}: {kg.label(role, lang)}" if role is not None else who,
+                    ]
+                )
     return out
 
 
@@ -688,9 +869,14 @@ def _fact_info(kg: KnowledgeGraph, fact: URIRef, lang: str) -> dict:
                 if name not in docs and (source, RDF.type, None) in rdf:
                     docs.append(name)
     definitional = (fact, RDF.type, CNAI.DefinitionalFact) in rdf
-    out = {"quotes": quotes, "documents": docs, "definitional": definitional,
-           "caveats": _in_lang([c for c in rdf.objects(fact, CNAI.caveat)
-                                if isinstance(c, Literal)], lang)}
+    out = {
+        "quotes": quotes,
+        "documents": docs,
+        "definitional": definitional,
+        "caveats": _in_lang(
+            [c for c in rdf.objects(fact, CNAI.caveat) if isinstance(c, Literal)], lang
+        ),
+    }
     why = _in_lang([c for c in rdf.objects(fact, RDFS.comment) if isinstance(c, Literal)], lang)
     if definitional and why:
         out["why"] = why[0]
@@ -698,16 +884,24 @@ def _fact_info(kg: KnowledgeGraph, fact: URIRef, lang: str) -> dict:
 
 
 def _edge_info(kg: KnowledgeGraph, G: nx.Graph, u: str, v: str, d: dict, role: str) -> dict:
-    info = {"relation": d.get("relation_label") or d["relation"], "relationCurie": d["relation"],
-            "from": G.nodes[u]["label"], "to": G.nodes[v]["label"], "fromId": u, "toId": v}
+    info = {
+        "relation": d.get("relation_label") or d["relation"],
+        "relationCurie": d["relation"],
+        "from": G.nodes[u]["label"],
+        "to": G.nodes[v]["label"],
+        "fromId": u,
+        "toId": v,
+    }
     if role:
         info["role"] = role
     if d.get("fact"):
-        fact = {"curie": kg.curie(URIRef(d["fact"])),
-                "quotes": [q for q in d.get("quote", "").split("\n") if q],
-                "documents": [x for x in (d.get("document"), d.get("report")) if x],
-                "definitional": d.get("evidence") == "definitional",
-                "caveats": [d["caveat"]] if d.get("caveat") else []}
+        fact = {
+            "curie": kg.curie(URIRef(d["fact"])),
+            "quotes": [q for q in d.get("quote", "").split("\n") if q],
+            "documents": [x for x in (d.get("document"), d.get("report")) if x],
+            "definitional": d.get("evidence") == "definitional",
+            "caveats": [d["caveat"]] if d.get("caveat") else [],
+        }
         if d.get("why"):
             fact["why"] = d["why"]
         if d.get("fact_label"):
@@ -719,12 +913,22 @@ def _edge_info(kg: KnowledgeGraph, G: nx.Graph, u: str, v: str, d: dict, role: s
 def _legend(kg, lang, kind_count, group_count, group_color, color_by, has_path) -> dict:
     kinds = [k for k in (*KINDS, OTHER) if kind_count.get(k)]
     return {
-        "kinds": [{"key": k.key, "label": _kind_label(kg, k, lang), "shape": k.shape,
-                   "color": k.color if color_by == "class" else NONE_COLOR,
-                   "count": kind_count[k]} for k in kinds],
-        "groups": [{"label": g, "color": group_color[g], "count": n}
-                   for g, n in sorted(group_count.items(),
-                                      key=lambda gn: (group_color[gn[0]] == NONE_COLOR, gn[0]))],
+        "kinds": [
+            {
+                "key": k.key,
+                "label": _kind_label(kg, k, lang),
+                "shape": k.shape,
+                "color": k.color if color_by == "class" else NONE_COLOR,
+                "count": kind_count[k],
+            }
+            for k in kinds
+        ],
+        "groups": [
+            {"label": g, "color": group_color[g], "count": n}
+            for g, n in sorted(
+                group_count.items(), key=lambda gn: (group_color[gn[0]] == NONE_COLOR, gn[0])
+            )
+        ],
         "colorBy": color_by,
         "path": has_path,
     }
@@ -742,24 +946,44 @@ def _options(lang: str, *, big: bool, n: int, seed: int) -> dict:
     options = {
         "autoResize": True,
         "nodes": {
-            "font": {"face": font, "size": 14, "color": "#222222", "strokeWidth": 3,
-                     "strokeColor": "#ffffff"},
+            "font": {
+                "face": font,
+                "size": 14,
+                "color": "#222222",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "borderWidth": 1,
             "scaling": {"min": 8, "max": 36, "label": {"enabled": False}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": "#a0a0a0", "highlight": "#333333", "hover": "#555555",
-                      "inherit": False},
-            "font": {"face": font, "size": 10, "color": "#555555", "strokeWidth": 0,
-                     "background": "rgba(255,255,255,0.85)", "align": "middle"},
+            "color": {
+                "color": "#a0a0a0",
+                "highlight": "#333333",
+                "hover": "#555555",
+                "inherit": False,
+            },
+            "font": {
+                "face": font,
+                "size": 10,
+                "color": "#555555",
+                "strokeWidth": 0,
+                "background": "rgba(255,255,255,0.85)",
+                "align": "middle",
+            },
             "width": 1,
-            "smooth": False if big else {"enabled": True, "type": "continuous",
-                                         "roundness": 0.3},
+            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                        "keyboard": {"enabled": True, "bindToWindow": False},
-                        "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "multiselect": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+        },
         "layout": {"randomSeed": seed, "improvedLayout": (not big) and n <= 150},
     }
     if big:
@@ -767,13 +991,24 @@ def _options(lang: str, *, big: bool, n: int, seed: int) -> dict:
         options["edges"]["font"]["size"] = 0  # relation names stay in the details panel
     else:
         options["physics"] = {
-            "enabled": True, "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 110, "springConstant": 0.06, "damping": 0.5,
-                                 "avoidOverlap": 0.4},
-            "minVelocity": 1.0, "maxVelocity": 60,
-            "stabilization": {"enabled": True, "iterations": 600 if n <= 300 else 300,
-                              "updateInterval": 25, "fit": True},
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "centralGravity": 0.008,
+                "springLength": 110,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 0.4,
+            },
+            "minVelocity": 1.0,
+            "maxVelocity": 60,
+            "stabilization": {
+                "enabled": True,
+                "iterations": 600 if n <= 300 else 300,
+                "updateInterval": 25,
+                "fit": True,
+            },
         }
     return options
 
@@ -781,8 +1016,13 @@ def _options(lang: str, *, big: bool, n: int, seed: int) -> dict:
 # --------------------------------------------------------------------------- the page
 
 
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def safe_json(value) -> str:
@@ -819,8 +1059,10 @@ def vis_network_assets() -> tuple[str, str]:
             if re.search(r"</script|<!--", code, re.IGNORECASE):
                 continue  # cannot be inlined safely
             return code, folder.name.removeprefix("vis-")
-    raise AssetMissing("vis-network not found in the pyvis package (pyvis/lib/vis-*/"
-                       "vis-network.min.js); reinstall pyvis>=0.3.2")
+    raise AssetMissing(
+        "vis-network not found in the pyvis package (pyvis/lib/vis-*/"
+        "vis-network.min.js); reinstall pyvis>=0.3.2"
+    )
 
 
 @cache
@@ -829,20 +1071,25 @@ def _own_asset(name: str) -> str:
 
 
 def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()) \
-        .decode("ascii") + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+    )
 
 
 def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> str:
     """The page's CSP: only these inline scripts and styles (by hash), nothing fetched."""
-    return "; ".join([
-        "default-src 'none'",
-        "script-src " + " ".join(_sha256(s) for s in scripts),
-        "style-src " + " ".join(_sha256(s) for s in styles),
-        "img-src data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(_sha256(s) for s in scripts),
+            "style-src " + " ".join(_sha256(s) for s in styles),
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 def build_page(data: dict, *, title: str, lang: str) -> str:
@@ -863,4 +1110,3 @@ def build_page(data: dict, *, title: str, lang: str) -> str:
     }
     # One pass over the template: values are never scanned for placeholders.
     return re.sub(r"\{\{(\w+)\}\}", lambda m: fields[m.group(1)], template)
-

@@ -2,7 +2,7 @@
  *
  * Every string from the data (labels, quotes, notes) reaches the page through
  * textContent only; nothing is ever parsed as HTML. The data arrives as JSON in
- * <script type="application/json" id="cnai-data">.
+ * the element #cnai-data (a script block of type application/json).
  */
 (function () {
   "use strict";
