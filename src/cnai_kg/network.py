@@ -153,6 +153,9 @@ class _Reader:
         self.lang = lang
         self._labels: dict[Node, str] = {}
         self._evidence: dict[Node, dict[str, str]] = {}
+        self._curies: dict[Node, str] = {}
+        self._types: dict[Node, list[URIRef]] = {}
+        self._classes: dict[Node, set[URIRef]] = {}
         self.superclasses: dict[URIRef, set[URIRef]] = {}
         for cls in {o for o in self.objects_of_type()}:
             self.superclasses[cls] = self._supers(cls)
@@ -172,11 +175,23 @@ class _Reader:
                     todo.append(sup)
         return seen
 
+    def curie(self, node: Node) -> str:
+        if node not in self._curies:
+            self._curies[node] = self.kg.curie(node)
+        return self._curies[node]
+
+    def types(self, node: Node) -> list[URIRef]:
+        if node not in self._types:
+            self._types[node] = self.kg.types(node)
+        return self._types[node]
+
     def classes_of(self, node: Node) -> set[URIRef]:
-        out: set[URIRef] = set()
-        for t in self.kg.types(node):
-            out |= self.superclasses.get(t) or self._supers(t)
-        return out
+        if node not in self._classes:
+            out: set[URIRef] = set()
+            for t in self.types(node):
+                out |= self.superclasses.get(t) or self._supers(t)
+            self._classes[node] = out
+        return self._classes[node]
 
     def value(self, s: Node, p: URIRef) -> Node | None:
         for _, _, o in self.kg.triples((s, p, None)):
@@ -192,7 +207,7 @@ class _Reader:
     def label(self, node: Node) -> str:
         if node not in self._labels:
             text = self.kg.label(node, self.lang)
-            curie = self.kg.curie(node)
+            curie = self.curie(node)
             names = _RELATION_LABELS.get(curie) or _FALLBACK_LABELS.get(curie)
             if text == curie and names:
                 text = next(names[c] for c in lang_order(self.lang) if c in names)
@@ -241,7 +256,7 @@ class _Reader:
 
 
 def _most_specific(reader: _Reader, node: Node, keep: set[URIRef] | None = None) -> URIRef | None:
-    types = [t for t in reader.kg.types(node) if keep is None or reader.superclasses.get(t, {t})
+    types = [t for t in reader.types(node) if keep is None or reader.superclasses.get(t, {t})
              & keep]
     types = [t for t in types if t != CNAI.DefinitionalFact]
     if not types:
@@ -446,7 +461,7 @@ def to_networkx(
     })
 
     nodes = _select_nodes(reader, partnerships, keep_classes, claims)
-    node_ids = {node: kg.curie(node) for node in nodes}
+    node_ids = {node: reader.curie(node) for node in nodes}
     for node in sorted(nodes, key=lambda n: node_ids[n]):
         G.add_node(node_ids[node], **_node_attributes(reader, node, keep_classes))
 
@@ -458,7 +473,7 @@ def to_networkx(
     for u, v, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"])):
         if wanted is not None and attrs["relation"] not in wanted:
             continue
-        key = kg.curie(URIRef(attrs["fact"])) if attrs["fact"] else attrs["relation"]
+        key = reader.curie(URIRef(attrs["fact"])) if attrs["fact"] else attrs["relation"]
         if G.has_edge(u, v, key):  # one fact, two relations between the same pair
             key = f"{key}|{attrs['relation']}"
             if G.has_edge(u, v, key):
@@ -503,9 +518,10 @@ def _node_attributes(reader: _Reader, node: URIRef, keep: set[URIRef] | None) ->
         "iri": str(node),
         "label": reader.label(node),
         **{f"label_{c}": (labels.get(c) or [""])[0] for c in LANGS},
-        "class": kg.curie(cls) if cls is not None else "",
+        "class": reader.curie(cls) if cls is not None else "",
         "class_label": reader.label(cls) if cls is not None else "",
-        "types": " ".join(sorted(kg.curie(c) for c in classes if str(c).startswith(str(CNAI)))),
+        "types": " ".join(sorted(reader.curie(c) for c in classes
+                                 if str(c).startswith(str(CNAI)))),
         "hub": reader.labels_joined(hub),
         "region": reader.labels_joined(region),
         "sector": reader.labels_joined(sectors),
@@ -543,15 +559,14 @@ def _location(reader: _Reader, node: URIRef) -> tuple[set[Node], set[Node]]:
 
 def _edge(reader: _Reader, subject: Node, relation: URIRef, obj: Node, fact: Node,
           **extra: str) -> dict[str, str]:
-    kg = reader.kg
     attrs = dict(reader.evidence(fact))
     fact_kind = _most_specific(reader, fact)
     attrs.update({
-        "relation": kg.curie(relation),
+        "relation": reader.curie(relation),
         "relation_label": reader.label(relation),
-        "subject": kg.curie(subject),
-        "object": kg.curie(obj),
-        "fact_kind": kg.curie(fact_kind) if fact_kind is not None else "",
+        "subject": reader.curie(subject),
+        "object": reader.curie(obj),
+        "fact_kind": reader.curie(fact_kind) if fact_kind is not None else "",
     })
     attrs.update(extra)
     return attrs
@@ -570,7 +585,7 @@ def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
     triples = set(statements)
     for pred in evidenced:
         triples.update(kg.triples((None, pred, None)))
-    for s, p, o in sorted(triples, key=lambda t: tuple(map(str, t))):
+    for s, p, o in triples:  # to_networkx sorts the edges
         if s not in node_ids or o not in node_ids or s == o or not isinstance(p, URIRef):
             continue
         found = sorted(statements.get((s, p, o), []), key=lambda st: (
@@ -579,7 +594,7 @@ def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
         if found:
             attrs = _edge(reader, s, p, o, found[0])
         else:
-            attrs = {"relation": kg.curie(p), "relation_label": reader.label(p),
+            attrs = {"relation": reader.curie(p), "relation_label": reader.label(p),
                      "subject": node_ids[s], "object": node_ids[o], "fact": "",
                      "evidence": "none", "fact_kind": ""}
         yield node_ids[s], node_ids[o], attrs
