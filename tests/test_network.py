@@ -156,6 +156,32 @@ def test_undirected_has_one_edge_per_fact(mini):
     assert (d["subject"], d["object"]) == ("kg:Svc", "kg:Beta")
 
 
+RISKS = """
+kg:Law1 a cnai:Law ; rdfs:label "Data law"@en , "데이터법"@ko .
+kg:exR a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "데이터법 리스크"@ko .
+kg:R1 a cnai:Risk ; rdfs:label "Data-law risk"@en ; cnai:beneficiary kg:KoreanMakers ;
+    cnai:concernsLaw kg:Law1 ; cnai:region kg:Land ; cnai:mitigatedBy kg:M1 ;
+    prov:wasDerivedFrom kg:exR .
+kg:M1 a cnai:Mitigation ; rdfs:label "Go with Delta"@en ; cnai:beneficiary kg:KoreanMakers ;
+    cnai:involves kg:Delta ; prov:wasDerivedFrom kg:exR .
+"""
+
+
+def test_risks_and_mitigations(tmp_path):
+    kg = load_mini(tmp_path, MINI + RISKS)
+    G = kg.to_networkx()
+    new = sorted((u, v, k, d["relation"]) for u, v, k, d in G.edges(keys=True, data=True)
+                 if k in ("kg:R1", "kg:M1"))
+    assert new == [("kg:KoreanMakers", "kg:Delta", "kg:M1", "cnai:Mitigation"),
+                   ("kg:KoreanMakers", "kg:Land", "kg:R1", "cnai:region"),
+                   ("kg:KoreanMakers", "kg:Law1", "kg:R1", "cnai:Risk")]
+    assert G.edges["kg:KoreanMakers", "kg:Law1", "kg:R1"]["quote"] == "데이터법 리스크"
+    H = kg.to_networkx(partnerships="nodes")
+    assert sorted((u, v, d["relation"]) for u, v, d in H.edges(data=True) if u == "kg:R1") == [
+        ("kg:R1", "kg:KoreanMakers", "cnai:beneficiary"), ("kg:R1", "kg:Land", "cnai:region"),
+        ("kg:R1", "kg:Law1", "cnai:concernsLaw"), ("kg:R1", "kg:M1", "cnai:mitigatedBy")]
+
+
 def test_claims_are_opt_in(mini):
     assert not any(d["relation"] == "cnai:Claim" for *_, d in mini.to_networkx().edges(data=True))
     G = mini.to_networkx(claims=True)

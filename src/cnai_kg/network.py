@@ -12,8 +12,10 @@ technologies, laws). Edges come from two kinds of facts:
   partner to the target market and sector, or stays a *node* (a bipartite
   view: partner --``cnai:Participation``--> partnership, with the role on the
   edge, and partnership --``cnai:targetMarket``--> market). Opportunities link
-  beneficiary --> counterparty (``cnai:Opportunity``), mitigations link
-  beneficiary --> the organisations they work through (``cnai:Mitigation``),
+  beneficiary --> counterparty (``cnai:Opportunity``, plus its target market,
+  technology and sector), risks link who faces them --> the law behind them
+  (``cnai:Risk``, plus the region), mitigations link beneficiary --> the
+  organisations they work through (``cnai:Mitigation``). With ``claims=True``
   claims link the entities they are about to each other (``cnai:Claim``).
   Market figures are observations, not links, and stay out.
 
@@ -137,6 +139,8 @@ _NARY = (
     # the market, technology and sector of an opportunity are the beneficiary's
     _Nary(CNAI.Opportunity, CNAI.Opportunity, (CNAI.beneficiary,), (CNAI.counterparty,),
           (CNAI.targetMarket, CNAI.technology, CNAI.sector), False),
+    # who faces a risk, the law behind it, the region it concerns
+    _Nary(CNAI.Risk, CNAI.Risk, (CNAI.beneficiary,), (CNAI.concernsLaw,), (CNAI.region,), False),
     _Nary(CNAI.Mitigation, CNAI.Mitigation, (CNAI.beneficiary,), (CNAI.involves,), (), False),
     _Nary(CNAI.Claim, CNAI.Claim, (CNAI.about,), (), (), True),
 )

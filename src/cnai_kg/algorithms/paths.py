@@ -119,7 +119,7 @@ def walkable(G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] =
 #: Which fact a hop shows when several link the same pair: direct statements
 #: first, then partnerships (they carry roles), then the other n-ary facts.
 _KIND_ORDER = {"cnai:Statement": 0, "cnai:Partnership": 1, "cnai:Opportunity": 2,
-               "cnai:Mitigation": 3, "cnai:Claim": 5}
+               "cnai:Risk": 3, "cnai:Mitigation": 3, "cnai:Claim": 5}
 
 
 def _rank(hop_forward: bool, d: dict) -> tuple:
