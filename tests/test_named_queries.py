@@ -40,8 +40,16 @@ def num(node) -> Decimal:
 
 def test_library_has_at_least_twelve_queries():
     assert len(LIBRARY) >= 12
-    assert {"companies-by-hub", "partnerships", "market-figures", "opportunities", "risks",
-            "facts-about", "vague-facts", "label-coverage"} <= set(LIBRARY)
+    assert {
+        "companies-by-hub",
+        "partnerships",
+        "market-figures",
+        "opportunities",
+        "risks",
+        "facts-about",
+        "vague-facts",
+        "label-coverage",
+    } <= set(LIBRARY)
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
@@ -73,8 +81,11 @@ def test_header_parser_reads_continuations_and_params():
     assert h["title"] == "Market figures by sector and year: value, unit, reported or forecast"
     assert "the source's original wording" in h["description"]
     assert [(p.name, p.kind, p.optional) for p in h["params"]] == [
-        ("sector", "entity", True), ("year", "integer", True), ("status", "entity", True),
-        ("lang", "lang", True)]
+        ("sector", "entity", True),
+        ("year", "integer", True),
+        ("status", "entity", True),
+        ("lang", "lang", True),
+    ]
 
 
 # ---------------------------------------------------------------- hubs, companies
@@ -92,10 +103,12 @@ def test_companies_by_hub_all_hubs(kg):
     got = {(r.hub, r.organisation) for r in rows}
     jjj, yrd, prd = (kg.resolve(n) for n in ("징진지", "장강삼각주", "주강삼각주"))
     assert got == {
-        (jjj, kg.resolve("바이두")), (jjj, kg.resolve("명문대")),
+        (jjj, kg.resolve("바이두")),
+        (jjj, kg.resolve("명문대")),
         (yrd, kg.resolve("반도체 설계 기업 (장강삼각주)")),
         (yrd, kg.resolve("스마트 공장 솔루션 기업 (장강삼각주)")),
-        (prd, kg.resolve("텐센트")), (prd, kg.resolve("화웨이")),
+        (prd, kg.resolve("텐센트")),
+        (prd, kg.resolve("화웨이")),
     }
 
 
@@ -108,7 +121,7 @@ def test_companies_by_hub_labels_in_korean(kg):
 def test_hub_parameter_must_be_a_hub(kg):
     from cnai_kg.errors import UsageError
 
-    with pytest.raises(UsageError, match="parameter hub: 'Shenzhen' is a City, not a AI hub"):
+    with pytest.raises(UsageError, match="parameter hub: 'Shenzhen' is a City, not an AI hub"):
         run(kg, "companies-by-hub", hub="Shenzhen")
 
 
@@ -122,14 +135,17 @@ def test_hubs_cities_and_specialisations(kg):
     assert items[(jjj, CNAI.City)] == ids(kg, "베이징")
     assert items[(yrd, CNAI.City)] == ids(kg, "상하이")
     assert items[(prd, CNAI.City)] == ids(kg, "선전", "광저우")
-    focus = {hub: items[(hub, CNAI.Sector)] | items[(hub, CNAI.Technology)]
-             for hub in (jjj, yrd, prd)}
+    focus = {
+        hub: items[(hub, CNAI.Sector)] | items[(hub, CNAI.Technology)] for hub in (jjj, yrd, prd)
+    }
     # "정책 수립과 R&D의 핵심 ... AI 알고리즘과 기초 기술을 선도"
     assert focus[jjj] == ids(kg, "정책 수립", "R&D", "AI 알고리즘", "기초 기술")
     # "'AI+산업' 융합의 거점"
     assert focus[yrd] == ids(kg, "AI+산업 융합")
     # "하드웨어 제조의 메카 ... 로봇, 자율주행, 스마트 기기 등 AI 하드웨어 제조에 특화"
-    assert focus[prd] == ids(kg, "하드웨어 제조", "AI 하드웨어 제조", "로봇", "자율주행", "스마트 기기")
+    assert focus[prd] == ids(
+        kg, "하드웨어 제조", "AI 하드웨어 제조", "로봇", "자율주행", "스마트 기기"
+    )
     assert items[(prd, CNAI.Company)] == ids(kg, "텐센트", "화웨이")
     assert items[(jjj, CNAI.Company)] == ids(kg, "바이두")
 
@@ -138,8 +154,9 @@ def test_hubs_cities_and_specialisations(kg):
 
 
 def _by_partnership(rows):
-    out: dict = defaultdict(lambda: {"members": set(), "markets": set(), "status": set(),
-                                     "types": set()})
+    out: dict = defaultdict(
+        lambda: {"members": set(), "markets": set(), "status": set(), "types": set()}
+    )
     for r in rows:
         p = out[r.partnership]
         p["members"].add((r.partner, r.role))
@@ -157,10 +174,13 @@ def test_uber_partnerships_roles_and_market(kg):
     uber, uae = kg.resolve("Uber"), kg.resolve("UAE")
     # "Pony.ai와 WeRide는 ... 우버(Uber)와 손잡고 중동(UAE) 시장에 진출했습니다.
     #  기술은 중국 기업이 제공하고, 플랫폼 운영은 우버가 맡는 방식입니다."
-    assert sorted(p["members"] for p in parts.values()) == sorted([
-        {(kg.resolve("Pony.ai"), provider), (uber, operator)},
-        {(kg.resolve("WeRide"), provider), (uber, operator)},
-    ], key=lambda s: sorted(map(str, s)))
+    assert sorted(p["members"] for p in parts.values()) == sorted(
+        [
+            {(kg.resolve("Pony.ai"), provider), (uber, operator)},
+            {(kg.resolve("WeRide"), provider), (uber, operator)},
+        ],
+        key=lambda s: sorted(map(str, s)),
+    )
     for p in parts.values():
         assert p["markets"] == {uae}
         assert p["status"] == {kg.resolve("kg:status-active")}
@@ -172,7 +192,9 @@ def test_active_partnerships_are_exactly_the_uber_ones(kg):
     assert partners == {frozenset(ids(kg, "Pony.ai", "Uber")), frozenset(ids(kg, "WeRide", "Uber"))}
     assert {t for p in parts.values() for t in p["types"]} and all(
         set(t.split(", ")) == {"Technology alliance", "Joint market entry"}
-        for p in parts.values() for t in p["types"])
+        for p in parts.values()
+        for t in p["types"]
+    )
 
 
 def test_proposed_partnerships_follow_the_advice(kg):
@@ -218,8 +240,10 @@ def test_market_figures_are_every_figure_of_the_source(kg, source_text):
     by_value = {num(r.value): r for r in rows}
     assert len(rows) == len(by_value) == len(SOURCE_FIGURES)
     assert set(by_value) == set(SOURCE_FIGURES)
-    statuses = {"reported": kg.resolve("kg:status-reported"),
-                "forecast": kg.resolve("kg:status-forecast")}
+    statuses = {
+        "reported": kg.resolve("kg:status-reported"),
+        "forecast": kg.resolve("kg:status-forecast"),
+    }
     for value, (wording, status, qualifier, when) in SOURCE_FIGURES.items():
         r = by_value[value]
         assert wording.split("를 차지")[0] in source_text
@@ -250,7 +274,11 @@ def test_market_figures_of_healthcare_are_section_four(kg):
     for name in ("healthcare", "의료", "医疗"):
         rows = run(kg, "market-figures", sector=name)
         assert {num(r.value) for r in rows} == {
-            Decimal("1400000000"), Decimal("15.6"), Decimal("115700000000"), Decimal("47.7")}
+            Decimal("1400000000"),
+            Decimal("15.6"),
+            Decimal("115700000000"),
+            Decimal("47.7"),
+        }
 
 
 def test_market_figures_by_year(kg):
@@ -319,8 +347,10 @@ def test_risks_and_mitigation(kg):
     laws = {r.law for r in rows}
     assert laws == {kg.resolve("데이터 보안법"), None}
     types = {kg.label(r.riskType, "en") for r in rows}
-    assert types == {kg.label(kg.resolve("kg:risktype-data-security"), "en"),
-                     kg.label(kg.resolve("kg:risktype-ip"), "en")}
+    assert types == {
+        kg.label(kg.resolve("kg:risktype-data-security"), "en"),
+        kg.label(kg.resolve("kg:risktype-ip"), "en"),
+    }
     for r in rows:
         # "현지 유력 파트너사(SI 기업, EPC 기업)와의 협업을 통해"
         assert set(str(r.through).split(", ")) == {"현지 SI 기업", "현지 EPC 기업"}
@@ -334,12 +364,16 @@ def test_risks_and_mitigation(kg):
 def test_facts_about_uber_carry_the_quotes(kg, source_text):
     rows = run(kg, "facts-about", entity="우버")
     quotes = {str(r.quote) for r in rows if r.quote is not None}
-    assert "Pony.ai와 WeRide는 글로벌 승차 공유 플랫폼인 우버(Uber)와 손잡고 중동(UAE) 시장에 " \
-           "진출했습니다." in quotes
+    assert (
+        "Pony.ai와 WeRide는 글로벌 승차 공유 플랫폼인 우버(Uber)와 손잡고 중동(UAE) 시장에 "
+        "진출했습니다." in quotes
+    )
     assert "기술은 중국 기업이 제공하고, 플랫폼 운영은 우버가 맡는 방식입니다." in quotes
     facts = {r.fact for r in rows}
-    assert {kg.resolve("Pony.ai–Uber partnership (UAE)"),
-            kg.resolve("WeRide–Uber partnership (UAE)")} <= facts
+    assert {
+        kg.resolve("Pony.ai–Uber partnership (UAE)"),
+        kg.resolve("WeRide–Uber partnership (UAE)"),
+    } <= facts
     assert {r.kind for r in rows} >= {CNAI.Partnership, CNAI.Statement}
     for r in rows:
         assert r.document == kg.resolve("kg:Article-China-AI")
@@ -387,8 +421,9 @@ def test_vague_facts_flags(kg):
     # "250만 회를 넘겼습니다": only a lower bound
     assert flags["lower bound"] == {figures[Decimal("2500000")]}
     # "약 6,382억 달러", "약 1조 4,495억 위안"
-    assert {figures[Decimal("638200000000")], figures[Decimal("1449500000000")]} \
-        <= flags["approximate"]
+    assert {figures[Decimal("638200000000")], figures[Decimal("1449500000000")]} <= flags[
+        "approximate"
+    ]
     # "2025년 스마트팩토리 시장 규모가 약 1조 4,495억 위안에 달할 정도로": forecast or not?
     assert flags["status unclear"] == {figures[Decimal("1449500000000")]}
     # the 47.7% has no stated scope
@@ -424,8 +459,10 @@ def test_label_coverage_matches_the_labels(kg):
                 counts[i].add(s)
         if (s, SKOS.altLabel, None) in kg.rdf:
             counts[4].add(s)
-    got = {r["class"]: tuple(int(r[k]) for k in ("entities", "en", "ko", "zh", "aliases"))
-           for r in (row.asdict() for row in rows)}
+    got = {
+        r["class"]: tuple(int(r[k]) for k in ("entities", "en", "ko", "zh", "aliases"))
+        for r in (row.asdict() for row in rows)
+    }
     assert got == {cls: tuple(len(x) for x in v) for cls, v in expected.items()}
     # every entity has an English label
     assert all(v[0] == v[1] for v in got.values())
@@ -468,7 +505,11 @@ def test_offerings_and_their_makers(kg):
     # "텐센트 미잉의 AI 영상 분석 플랫폼"
     assert (kg.resolve("텐센트 미잉"), CNAI.providedBy, kg.resolve("Tencent")) in made
     # "알리바바의 다모 아카데미가 개발한 췌장암 조기 진단 모델"
-    assert (kg.resolve("췌장암 조기 진단 모델"), CNAI.developedBy, kg.resolve("다모 아카데미")) in made
+    assert (
+        kg.resolve("췌장암 조기 진단 모델"),
+        CNAI.developedBy,
+        kg.resolve("다모 아카데미"),
+    ) in made
     kinds = {r.offering: r.kind for r in rows}
     assert kinds[kg.resolve("Tencent Miying")] == CNAI.Platform
     assert kinds[kg.resolve("Apollo Go")] == CNAI.Service
@@ -525,8 +566,11 @@ def test_definitional_facts(kg):
     rows = run(kg, "definitional-facts")
     triples = {(r.subject, r.predicate, r.object) for r in rows}
     assert (kg.resolve("Apollo Go"), CNAI.providedBy, kg.resolve("Baidu")) in triples
-    assert (kg.resolve("Wuhan"), kg.resolve("schema:containedInPlace"), kg.resolve("China")) \
-        in triples
+    assert (
+        kg.resolve("Wuhan"),
+        kg.resolve("schema:containedInPlace"),
+        kg.resolve("China"),
+    ) in triples
     for r in rows:
         assert r.why is not None and str(r.why)
         assert (r.fact, PROV.wasDerivedFrom, None) not in kg.rdf
@@ -565,8 +609,10 @@ def test_capability_matches(kg):
     assert {(vision, rokae, CNAI.demands, makers), (gripper, rokae, CNAI.demands, makers)} <= got
     # "고성능 AI 칩과 정밀 센서(라이다 등)의 대외 의존도가 여전히 높습니다"
     imports = {(r.technology, r.chineseSide) for r in rows if r.need == CNAI.dependsOnImports}
-    assert imports == {(kg.resolve("AI 칩"), kg.resolve("중국")),
-                       (kg.resolve("정밀 센서"), kg.resolve("중국"))}
+    assert imports == {
+        (kg.resolve("AI 칩"), kg.resolve("중국")),
+        (kg.resolve("정밀 센서"), kg.resolve("중국")),
+    }
 
 
 # ----------------------------------------------------------------------- names
@@ -574,8 +620,11 @@ def test_capability_matches(kg):
 
 def test_names_of_catl_and_apollo_go(kg):
     names = {(str(r.language), str(r.name)) for r in run(kg, "names", entity="CATL")}
-    assert {("zh", "宁德时代"), ("ko", "닝더스다이"), ("en", "Contemporary Amperex Technology")} \
-        <= names
+    assert {
+        ("zh", "宁德时代"),
+        ("ko", "닝더스다이"),
+        ("en", "Contemporary Amperex Technology"),
+    } <= names
     names = {(str(r.language), str(r.name)) for r in run(kg, "names", entity="萝卜快跑")}
     assert {("en", "Apollo Go"), ("ko", "뤄버콰이파오"), ("zh", "萝卜快跑")} <= names
 

@@ -124,16 +124,37 @@ MEDIA_TYPES = {
 }
 
 _SUFFIX_FORMATS = {
-    ".csv": "csv", ".tsv": "tsv", ".json": "json", ".srj": "json", ".xml": "xml",
-    ".srx": "xml", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".txt": "table",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".xml": "xml",
+    ".srx": "xml",
+    ".ttl": "ttl",
+    ".nt": "nt",
+    ".jsonld": "jsonld",
+    ".txt": "table",
 }
 _RDFLIB_GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 _UPDATE_NAMES = {
-    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD",
-    "Move": "MOVE", "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE", "Modify": "DELETE/INSERT",
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
 }
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "a City", "an AI hub", "an ASK"."""
+    return f"{'an' if word[:1].lower() in 'aeio' else 'a'} {word}"
 
 
 def format_for_path(path: str | Path) -> str | None:
@@ -161,7 +182,9 @@ class Param:
 
 
 _PARAM_KINDS = ("entity", "string", "integer", "decimal", "lang")
-_HEADER_LINE = re.compile(r"^#\s?(?P<key>[a-z]+)(?:\s+(?P<name>[A-Za-z_]\w*))?\s*:\s*(?P<value>.*)$")
+_HEADER_LINE = re.compile(
+    r"^#\s?(?P<key>[a-z]+)(?:\s+(?P<name>[A-Za-z_]\w*))?\s*:\s*(?P<value>.*)$"
+)
 _PARAM_SPEC = re.compile(
     r"^(?P<kind>[a-z]+)(?:\s+(?P<cls>[A-Za-z][\w-]*:[\w-]*))?\s*(?P<opt>,\s*optional)?"
     r"\s*(?:(?:--|—|–)\s*(?P<desc>.*))?$"
@@ -180,8 +203,8 @@ def parse_header(text: str, *, source: str = "query") -> dict[str, Any]:
     ... # param hub: entity cnai:AIHub, optional -- the hub
     ... # example: cnai-kg query --name hubs
     ... SELECT * {}''')
-    >>> h["title"], h["params"][0]
-    ('Hubs', Param(name='hub', kind='entity', cls='cnai:AIHub', optional=True, description='the hub'))
+    >>> h["title"], h["params"][0].cls, h["params"][0].optional
+    ('Hubs', 'cnai:AIHub', True)
     """
     entries: list[list[str]] = []
     for raw in text.splitlines():
@@ -213,8 +236,11 @@ def parse_header(text: str, *, source: str = "query") -> dict[str, Any]:
                 )
             if spec["cls"] and spec["kind"] != "entity":
                 raise UsageError(f"{source}: only entity parameters take a class ({name})")
-            header["params"].append(Param(name, spec["kind"], spec["cls"], bool(spec["opt"]),
-                                          (spec["desc"] or "").strip()))
+            header["params"].append(
+                Param(
+                    name, spec["kind"], spec["cls"], bool(spec["opt"]), (spec["desc"] or "").strip()
+                )
+            )
         elif key == "example":
             header["examples"].append(value)
         elif key in ("title", "description"):
@@ -246,8 +272,9 @@ def _library() -> dict[str, NamedQuery]:
     for path in sorted(resources.query_dir().glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         h = parse_header(text, source=path.name)
-        out[path.stem] = NamedQuery(path.stem, h["title"], h["description"], h["params"],
-                                    h["examples"], text, path)
+        out[path.stem] = NamedQuery(
+            path.stem, h["title"], h["description"], h["params"], h["examples"], text, path
+        )
     return out
 
 
@@ -313,8 +340,10 @@ def _refuse_update(text: str) -> None:
         return
     first = ops[0]
     if first.name == "Load":
+        # not first.get(): CompValue.get returns the key itself for a missing key
+        iri = first["iri"] if "iri" in first else "?"  # noqa: SIM401
         raise QueryRefused(
-            f"refused: LOAD <{first['iri'] if 'iri' in first else '?'}> would fetch a document from outside; cnai-kg only "
+            f"refused: LOAD <{iri}> would fetch a document from outside; cnai-kg only "
             "reads the graph it loaded (add your files with --data)"
         )
     names = ", ".join(dict.fromkeys(_UPDATE_NAMES.get(op.name, op.name) for op in ops))
@@ -410,7 +439,7 @@ def prepare(sparql: str) -> PreparedQuery:
     variables: set[str] = set()
     for node in _walk(algebra):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            term = node["term"] if "term" in node else "?"
+            term = node["term"] if "term" in node else "?"  # noqa: SIM401 (CompValue.get)
             raise QueryRefused(
                 f"refused: SERVICE {term.n3() if hasattr(term, 'n3') else term} would send a "
                 "query over the network; cnai-kg answers over the graph it loaded"
@@ -432,12 +461,14 @@ def _literal(kind: str, name: str, value: Any) -> Literal:
         if kind == "decimal":
             return Literal(Decimal(text), datatype=XSD.decimal)
     except Exception:
-        raise UsageError(f"parameter {name}: expected {'an' if kind == 'integer' else 'a'} "
-                         f"{kind}, got {text!r}") from None
+        raise UsageError(
+            f"parameter {name}: expected {'an' if kind == 'integer' else 'a'} {kind}, got {text!r}"
+        ) from None
     if kind == "lang":
         if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", text):
-            raise UsageError(f"parameter {name}: expected a language tag such as ko, en or zh, "
-                             f"got {text!r}")
+            raise UsageError(
+                f"parameter {name}: expected a language tag such as ko, en or zh, got {text!r}"
+            )
         return Literal(text.lower())
     return Literal(text)
 
@@ -450,12 +481,17 @@ def _check_class(kg: KnowledgeGraph, param: Param, value: str, iri: URIRef) -> N
     if not classes & set(kg.rdf.objects(iri, RDF.type)):
         kinds = ", ".join(kg.label(t, "en") for t in kg.types(iri)) or "untyped"
         raise UsageError(
-            f"parameter {param.name}: {value!r} is a {kinds}, not a {kg.label(cls, 'en')}"
+            f"parameter {param.name}: {value!r} is {_a(kinds)}, not {_a(kg.label(cls, 'en'))}"
         )
 
 
-def _bind(kg: KnowledgeGraph, prepared: PreparedQuery, values: Mapping[str, Any],
-          lang: str | None, what: str) -> dict[str, Node]:
+def _bind(
+    kg: KnowledgeGraph,
+    prepared: PreparedQuery,
+    values: Mapping[str, Any],
+    lang: str | None,
+    what: str,
+) -> dict[str, Node]:
     declared = {p.name: p for p in prepared.params}
     out: dict[str, Node] = {}
     for name, value in values.items():
@@ -523,7 +559,10 @@ def _timeout_error(timeout: float) -> QueryTimeout:
 
 
 def _can_use_alarm() -> bool:
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return False
     try:
         handler = signal.getsignal(signal.SIGALRM)
@@ -643,8 +682,10 @@ def _xml_text(text: str, attribute: bool = False) -> str:
     return text
 
 
-_TSV_INTEGER = re.compile(r"[+-]?\d+")
-_TSV_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+# Bare numbers only when unsigned: rdflib's TSV parser negates signed numbers through
+# Python values, which changes their lexical form ("-0" -> "0") or fails ("-0.0").
+_TSV_INTEGER = re.compile(r"\d+")
+_TSV_DECIMAL = re.compile(r"\d*\.\d+")
 
 
 def _tsv_term(node: Node | None) -> str:
@@ -664,11 +705,16 @@ def _tsv_term(node: Node | None) -> str:
             return lex
         if dt == XSD.boolean and lex in ("true", "false"):
             return lex
-        esc = (lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
+        esc = (
+            lex.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
         if node.language:
             return f'"{esc}"@{node.language}'
-        if dt is not None and dt != XSD.string:
+        if dt is not None:
             return f'"{esc}"^^<{dt}>'
         return f'"{esc}"'
     raise QueryError(f"cannot write {node!r} as a SPARQL result term")
@@ -700,9 +746,21 @@ def _python(node: Node | None) -> Any:
     return str(node)
 
 
-_INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
-                  XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
-                  XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
+_INTEGER_TYPES = {
+    XSD.integer,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.byte,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.negativeInteger,
+    XSD.nonPositiveInteger,
+    XSD.unsignedInt,
+    XSD.unsignedLong,
+    XSD.unsignedShort,
+    XSD.unsignedByte,
+}
 
 
 class _Labeller:
@@ -736,9 +794,7 @@ def _require_pandas():
     try:
         import pandas
     except ImportError:
-        raise UsageError(
-            "to_dataframe() needs pandas: pip install 'cnai-kg[pandas]'"
-        ) from None
+        raise UsageError("to_dataframe() needs pandas: pip install 'cnai-kg[pandas]'") from None
     return pandas
 
 
@@ -746,8 +802,16 @@ def _render_table(table: rich.table.Table, *, width: int | None = None) -> str:
     from rich.console import Console
 
     buf = io.StringIO()
-    console = Console(file=buf, width=width or 100_000, color_system=None, force_terminal=False,
-                      legacy_windows=False, soft_wrap=False, emoji=False, highlight=False)
+    console = Console(
+        file=buf,
+        width=width or 100_000,
+        color_system=None,
+        force_terminal=False,
+        legacy_windows=False,
+        soft_wrap=False,
+        emoji=False,
+        highlight=False,
+    )
     console.print(table)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -756,8 +820,9 @@ def _new_table(headers: Sequence[str]) -> rich.table.Table:
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                  highlight=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", highlight=False
+    )
     for h in headers:
         table.add_column(h, overflow="fold")
     return table
@@ -777,9 +842,16 @@ class Rows(Sequence[ResultRow]):
     boolean : the answer of an ASK query (None for SELECT)
     """
 
-    def __init__(self, kind: str, vars: Sequence[str], rows: Sequence[tuple[Node | None, ...]],
-                 *, boolean: bool | None = None, kg: KnowledgeGraph | None = None,
-                 lang: str | None = None):
+    def __init__(
+        self,
+        kind: str,
+        vars: Sequence[str],
+        rows: Sequence[tuple[Node | None, ...]],
+        *,
+        boolean: bool | None = None,
+        kg: KnowledgeGraph | None = None,
+        lang: str | None = None,
+    ):
         self.kind = kind
         self.vars = tuple(vars)
         self._rows = list(rows)
@@ -806,7 +878,11 @@ class Rows(Sequence[ResultRow]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):
             return (self.kind, self.vars, self._rows, self.boolean) == (
-                other.kind, other.vars, other._rows, other.boolean)
+                other.kind,
+                other.vars,
+                other._rows,
+                other.boolean,
+            )
         return NotImplemented
 
     def __repr__(self) -> str:
@@ -815,8 +891,10 @@ class Rows(Sequence[ResultRow]):
         return f"<Rows SELECT {len(self)} row(s) × {len(self.vars)} var(s): {', '.join(self.vars)}>"
 
     def _row(self, values: tuple[Node | None, ...]) -> ResultRow:
-        return ResultRow({v: x for v, x in zip(self._variables, values) if x is not None},
-                         self._variables)
+        return ResultRow(
+            {v: x for v, x in zip(self._variables, values, strict=True) if x is not None},
+            self._variables,
+        )
 
     @property
     def tuples(self) -> list[tuple[Node | None, ...]]:
@@ -828,14 +906,16 @@ class Rows(Sequence[ResultRow]):
         try:
             i = self.vars.index(name.lstrip("?$"))
         except ValueError:
-            raise UsageError(f"no column {name!r}; the columns are: {', '.join(self.vars)}") from None
+            raise UsageError(
+                f"no column {name!r}; the columns are: {', '.join(self.vars)}"
+            ) from None
         return [r[i] for r in self._rows]
 
     # --- labels
     def labelled(self, lang: str | None = None, *, raw: bool = False) -> list[dict[str, str]]:
         """Rows as dicts of display text: IRIs as labels in ``lang`` (CURIEs when ``raw``)."""
         show = _Labeller(self.kg, lang or self.lang, raw)
-        return [{v: show(x) for v, x in zip(self.vars, r)} for r in self._rows]
+        return [{v: show(x) for v, x in zip(self.vars, r, strict=True)} for r in self._rows]
 
     def to_dataframe(self, *, labels: bool = True, lang: str | None = None) -> pandas.DataFrame:
         """A pandas DataFrame: one column per variable.
@@ -889,7 +969,8 @@ class Rows(Sequence[ResultRow]):
         else:
             result.vars = list(self._variables)
             result.bindings = [
-                {v: x for v, x in zip(self._variables, r) if x is not None} for r in self._rows
+                {v: x for v, x in zip(self._variables, r, strict=True) if x is not None}
+                for r in self._rows
             ]
         return result
 
@@ -904,7 +985,7 @@ class Rows(Sequence[ResultRow]):
             return _render_table(self.to_table(lang, raw=raw)).encode("utf-8")
         if fmt not in ROW_FORMATS:
             raise UsageError(
-                f"format {fmt!r} is for graphs; a {self.kind} query gives rows: use one of "
+                f"format {fmt!r} is for graphs; {_a(self.kind)} query gives rows: use one of "
                 f"{', '.join(ROW_FORMATS)}"
             )
         if self.kind == "ASK" and fmt in ("csv", "tsv"):
@@ -919,8 +1000,10 @@ class Rows(Sequence[ResultRow]):
         return data if isinstance(data, bytes) else data.encode("utf-8")
 
     def _xml(self) -> str:
-        out = ['<?xml version="1.0" encoding="utf-8"?>\n'
-               '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head>\n']
+        out = [
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head>\n'
+        ]
         for v in self.vars:
             out.append(f'    <variable name="{_xml_text(v, True)}"/>\n')
         out.append("  </head>\n")
@@ -930,7 +1013,7 @@ class Rows(Sequence[ResultRow]):
         out.append("  <results>\n")
         for r in self._rows:
             out.append("    <result>\n")
-            for v, x in zip(self.vars, r):
+            for v, x in zip(self.vars, r, strict=True):
                 if x is None:
                     continue
                 if isinstance(x, URIRef):
@@ -938,9 +1021,11 @@ class Rows(Sequence[ResultRow]):
                 elif isinstance(x, BNode):
                     term = f"<bnode>{_xml_text(str(x))}</bnode>"
                 elif x.language:
-                    term = f'<literal xml:lang="{_xml_text(x.language, True)}">{_xml_text(str(x))}</literal>'
+                    lang = _xml_text(x.language, True)
+                    term = f'<literal xml:lang="{lang}">{_xml_text(str(x))}</literal>'
                 elif x.datatype is not None:
-                    term = f'<literal datatype="{_xml_text(str(x.datatype), True)}">{_xml_text(str(x))}</literal>'
+                    dt = _xml_text(str(x.datatype), True)
+                    term = f'<literal datatype="{dt}">{_xml_text(str(x))}</literal>'
                 else:
                     term = f"<literal>{_xml_text(str(x))}</literal>"
                 out.append(f'      <binding name="{_xml_text(v, True)}">{term}</binding>\n')
@@ -952,8 +1037,9 @@ class Rows(Sequence[ResultRow]):
 class Triples:
     """The answer to a CONSTRUCT or DESCRIBE query: an rdflib graph, with labels for display."""
 
-    def __init__(self, kind: str, graph: Graph, *, kg: KnowledgeGraph | None = None,
-                 lang: str | None = None):
+    def __init__(
+        self, kind: str, graph: Graph, *, kg: KnowledgeGraph | None = None, lang: str | None = None
+    ):
         self.kind = kind
         self.graph = graph
         self.kg = kg
@@ -984,8 +1070,10 @@ class Triples:
         def cell(x):
             return show(x) if labels and not isinstance(x, Literal) else _python(x)
 
-        return pd.DataFrame([[cell(s), cell(p), cell(o)] for s, p, o in self],
-                            columns=["subject", "predicate", "object"])
+        return pd.DataFrame(
+            [[cell(s), cell(p), cell(o)] for s, p, o in self],
+            columns=["subject", "predicate", "object"],
+        )
 
     def to_table(self, lang: str | None = None, *, raw: bool = False) -> rich.table.Table:
         from rich.text import Text
@@ -1001,7 +1089,7 @@ class Triples:
             return _render_table(self.to_table(lang, raw=raw)).encode("utf-8")
         if fmt not in _RDFLIB_GRAPH_FORMATS:
             raise UsageError(
-                f"format {fmt!r} is for rows; a {self.kind} query gives triples: use one of "
+                f"format {fmt!r} is for rows; {_a(self.kind)} query gives triples: use one of "
                 f"{', '.join(GRAPH_FORMATS)}"
             )
         data = self.graph.serialize(format=_RDFLIB_GRAPH_FORMATS[fmt], encoding="utf-8")
@@ -1011,8 +1099,9 @@ class Triples:
 # --------------------------------------------------------------------------- running
 
 
-def _evaluate(graph: Graph, prepared: PreparedQuery, bindings: dict[str, Node],
-              max_rows: int | None):
+def _evaluate(
+    graph: Graph, prepared: PreparedQuery, bindings: dict[str, Node], max_rows: int | None
+):
     """Evaluate and materialise the answer (inside the time limit)."""
     try:
         res = evalQuery(graph, prepared.query, initBindings=bindings)
@@ -1041,8 +1130,9 @@ def _evaluate(graph: Graph, prepared: PreparedQuery, bindings: dict[str, Node],
     except Exception as e:
         message = " ".join(str(e).split()) or type(e).__name__
         if type(e).__name__ == "AlreadyBound":
-            message = ("a parameter is also assigned inside the query (BIND or VALUES); "
-                       "rename one of them")
+            message = (
+                "a parameter is also assigned inside the query (BIND or VALUES); rename one of them"
+            )
         raise QueryError(f"query failed: {message}") from None
 
 

@@ -149,8 +149,9 @@ def closure(kg: KnowledgeGraph, profile: str = "rdfs") -> Graph:
     graph += kg.rdf
     graph += vocabulary_axioms()
     semantics = getattr(owlrl, PROFILES[profile])
-    owlrl.DeductiveClosure(semantics, rdfs_closure=False, axiomatic_triples=False,
-                           datatype_axioms=False).expand(graph)
+    owlrl.DeductiveClosure(
+        semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
     with _LOCK:
         _CACHE.setdefault(kg, {})[profile] = (size, graph)
     return graph

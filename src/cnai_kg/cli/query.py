@@ -45,7 +45,7 @@ def _read_query(sparql: str | None, file: str | None, name: str | None) -> str:
             raise DataError(path, e.strerror or str(e)) from None
     if sparql is not None and sparql != "-":
         return sparql
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if sparql is None and stdin.isatty():
         raise UsageError(
             "give a query: as an argument, with -f FILE, with --name NAME, or on stdin"
@@ -77,31 +77,75 @@ def _choose_format(result, fmt: str | None, output: str | None, terminal: bool) 
 
 @click.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Read the query from FILE (.rq).")
-@click.option("-n", "--name", metavar="NAME",
-              help="Run a named query (list them with 'cnai-kg queries').")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Bind a parameter; an entity may be named by any label or alias in any "
-                   "language. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(ALL_FORMATS),
-              help="SELECT/ASK: table, csv, tsv, json, xml (W3C result formats). "
-                   "CONSTRUCT/DESCRIBE: ttl, nt, jsonld, table. Default: table on a terminal, "
-                   "else csv (ttl for graphs), or from the -o file's suffix.")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Read the query from FILE (.rq).",
+)
+@click.option(
+    "-n", "--name", metavar="NAME", help="Run a named query (list them with 'cnai-kg queries')."
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a parameter; an entity may be named by any label or alias in any "
+    "language. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(ALL_FORMATS),
+    help="SELECT/ASK: table, csv, tsv, json, xml (W3C result formats). "
+    "CONSTRUCT/DESCRIBE: ttl, nt, jsonld, table. Default: table on a terminal, "
+    "else csv (ttl for graphs), or from the -o file's suffix.",
+)
 @lang_option
 @click.option("--raw", is_flag=True, help="In tables, show IRIs (as CURIEs) instead of labels.")
-@click.option("--reason", type=click.Choice(REASONING), default="none", show_default=True,
-              help="Answer over the RDFS or OWL-RL closure (a query for org:Organization then "
-                   "finds companies).")
-@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-              metavar="SECONDS", help="Stop the query after SECONDS (0: no limit).")
-@click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS,
-              show_default=True, help="Stop a SELECT that gives more rows (0: no limit).")
+@click.option(
+    "--reason",
+    type=click.Choice(REASONING),
+    default="none",
+    show_default=True,
+    help="Answer over the RDFS or OWL-RL closure (a query for org:Organization then "
+    "finds companies).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (0: no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Stop a SELECT that gives more rows (0: no limit).",
+)
 @output_option
 @pass_kg
-def query(kg: KnowledgeGraph, sparql: str | None, file: str | None, name: str | None,
-          params: tuple[str, ...], fmt: str | None, lang: str, raw: bool, reason: str,
-          timeout: float, max_rows: int, output: str | None) -> None:
+def query(
+    kg: KnowledgeGraph,
+    sparql: str | None,
+    file: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    lang: str,
+    raw: bool,
+    reason: str,
+    timeout: float,
+    max_rows: int,
+    output: str | None,
+) -> None:
     """Run a SPARQL query (SPARQL, -f FILE, --name NAME or stdin) over the graph.
 
     The project's prefixes are predeclared (see 'cnai-kg prefixes'). SERVICE,
@@ -115,8 +159,15 @@ def query(kg: KnowledgeGraph, sparql: str | None, file: str | None, name: str | 
       cnai-kg query -f my.rq --format json -o answer.json
     """
     text = _read_query(sparql, file, name)
-    result = run_query(kg, text, timeout=timeout, lang=lang, reason=reason,
-                       max_rows=max_rows or None, bindings=_parse_params(params))
+    result = run_query(
+        kg,
+        text,
+        timeout=timeout,
+        lang=lang,
+        reason=reason,
+        max_rows=max_rows or None,
+        bindings=_parse_params(params),
+    )
     terminal = output is None and sys.stdout.isatty()
     chosen = _choose_format(result, fmt, output, terminal)
     if isinstance(result, Rows) and result.kind == "ASK" and chosen == "table":
@@ -169,8 +220,11 @@ def queries(name: str | None) -> None:
             click.echo("examples:")
             for ex in q.examples:
                 click.echo(f"  {ex}")
+        body = q.text.splitlines()
+        while body and (body[0].startswith("#") or not body[0].strip()):
+            body.pop(0)
         click.echo()
-        click.echo(q.text, nl=not q.text.endswith("\n"))
+        click.echo("\n".join(body))
         return
     library = named_queries()
     width = max(len(n) for n in library)
