@@ -578,7 +578,7 @@ def _measure(G: nx.Graph, size_by: str, threshold: int) -> dict[str, float]:
 
 
 def community_layout(
-    G: nx.Graph, *, seed: int = 7, max_community: int = 400, spacing: float = 42.0
+    G: nx.Graph, *, seed: int = 7, max_community: int = 400, spacing: float = 80.0
 ) -> dict:
     """Positions (in pixels) for a large graph, in close to linear time.
 
@@ -618,7 +618,7 @@ def community_layout(
         if ca != cb:
             w = quotient.get_edge_data(ca, cb, {"weight": 0})["weight"]
             quotient.add_edge(ca, cb, weight=w + 1)
-    radii = [math.sqrt(len(c)) * spacing for c in communities]
+    radii = [max(2.0, math.sqrt(len(c))) * spacing for c in communities]
     spread = 3 * sum(radii) / math.sqrt(len(communities))
     centers = (
         nx.spring_layout(quotient, seed=seed, weight="weight")
@@ -634,7 +634,7 @@ def community_layout(
         local = nx.spring_layout(simple.subgraph(comm), seed=seed)
         for node, (x, y) in local.items():
             positions[node] = (cx + x * radii[i], cy + y * radii[i])
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in positions.items()}
+    return {n: (round(float(x)), round(float(y))) for n, (x, y) in positions.items()}
 
 
 # --------------------------------------------------------------------------- assembling

@@ -18,7 +18,7 @@
   var input = document.getElementById("search");
   var results = document.getElementById("results");
   var state = {
-    ready: false, readyAt: null, physicsStopped: false, focused: null,
+    ready: false, readyAt: null, physicsStopped: false, focused: null, centred: null,
     shown: null, hiddenKinds: {}
   };
 
@@ -355,6 +355,8 @@
       toggleKind(node.kind, li);
     }
     network.selectNodes([id], true);
+    state.centred = null;
+    network.once("animationFinished", function () { state.centred = id; });
     network.focus(id, {
       scale: Math.max(1.2, network.getScale()), locked: false,
       animation: { duration: 400, easingFunction: "easeInOutQuad" }
