@@ -816,15 +816,27 @@ def _render_table(table: rich.table.Table, *, width: int | None = None) -> str:
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
-def _new_table(headers: Sequence[str]) -> rich.table.Table:
+#: Columns whose cells are all at most this wide never wrap (numbers, units, years).
+_NO_WRAP_WIDTH = 16
+
+
+def _new_table(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> rich.table.Table:
+    """A plain table; headers never wrap, nor do columns of short values (numbers, units)."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", highlight=False
     )
-    for h in headers:
-        table.add_column(h, overflow="fold")
+    for i, h in enumerate(headers):
+        widest = max((cell_len(row[i]) for row in cells), default=0)
+        table.add_column(
+            h, overflow="fold", min_width=cell_len(h), no_wrap=widest <= _NO_WRAP_WIDTH
+        )
+    for row in cells:
+        table.add_row(*(Text(c) for c in row))
     return table
 
 
@@ -937,17 +949,11 @@ class Rows(Sequence[ResultRow]):
 
     def to_table(self, lang: str | None = None, *, raw: bool = False) -> rich.table.Table:
         """A ``rich`` table of the rows (labels in ``lang``, CURIEs when ``raw``)."""
-        from rich.text import Text
 
         if self.kind == "ASK":
-            table = _new_table(["boolean"])
-            table.add_row(str(bool(self.boolean)).lower())
-            return table
+            return _new_table(["boolean"], [[str(bool(self.boolean)).lower()]])
         show = _Labeller(self.kg, lang or self.lang, raw)
-        table = _new_table(self.vars)
-        for r in self._rows:
-            table.add_row(*(Text(show(x)) for x in r))
-        return table
+        return _new_table(self.vars, [[show(x) for x in r] for r in self._rows])
 
     def _repr_html_(self) -> str:
         if self.kind == "ASK":
@@ -1076,12 +1082,9 @@ class Triples:
         )
 
     def to_table(self, lang: str | None = None, *, raw: bool = False) -> rich.table.Table:
-        from rich.text import Text
 
-        table = _new_table(["subject", "predicate", "object"])
-        for d in self.labelled(lang, raw=raw):
-            table.add_row(Text(d["subject"]), Text(d["predicate"]), Text(d["object"]))
-        return table
+        cells = [[d["subject"], d["predicate"], d["object"]] for d in self.labelled(lang, raw=raw)]
+        return _new_table(["subject", "predicate", "object"], cells)
 
     def serialize(self, fmt: str = "ttl", *, lang: str | None = None, raw: bool = False) -> bytes:
         """The triples in ``ttl``, ``nt``, ``jsonld`` (or a ``table`` of labels)."""
