@@ -62,18 +62,28 @@ def test_measures_agree_with_networkx_on_the_bipartite_view(mini, measure):
 def test_degree_ranks_with_ties(mini):
     result = centrality(mini, "degree")
     assert [(s.label, s.rank, s.score) for s in result.scores] == [
-        ("Alpha", 1, 4 / 11), ("Beta", 1, 4 / 11),
-        ("Gamma", 3, 3 / 11), ("Korean makers", 3, 3 / 11), ("Market", 3, 3 / 11),
-        ("Camera", 6, 2 / 11), ("Hub", 6, 2 / 11), ("Land", 6, 2 / 11), ("Metro", 6, 2 / 11),
-        ("Delta", 10, 1 / 11), ("Robotics", 10, 1 / 11), ("Svc", 10, 1 / 11),
+        ("Alpha", 1, 4 / 11),
+        ("Beta", 1, 4 / 11),
+        ("Gamma", 3, 3 / 11),
+        ("Korean makers", 3, 3 / 11),
+        ("Market", 3, 3 / 11),
+        ("Camera", 6, 2 / 11),
+        ("Hub", 6, 2 / 11),
+        ("Land", 6, 2 / 11),
+        ("Metro", 6, 2 / 11),
+        ("Delta", 10, 1 / 11),
+        ("Robotics", 10, 1 / 11),
+        ("Svc", 10, 1 / 11),
     ]
 
 
 def test_class_filter_and_top(mini):
     result = centrality(mini, "degree", classes=["기업"], top=3, lang="ko")
     assert [(s.node, s.label, s.class_label, s.rank) for s in result.scores] == [
-        ("kg:Beta", "베타", "기업", 1), ("kg:Alpha", "알파", "기업", 1),  # ties by Korean label
-        ("kg:Gamma", "감마", "기업", 3)]
+        ("kg:Beta", "베타", "기업", 1),
+        ("kg:Alpha", "알파", "기업", 1),  # ties by Korean label
+        ("kg:Gamma", "감마", "기업", 3),
+    ]
     # scores are computed on the whole network, not a company-only one
     assert result.scores[0].score == 4 / 11
     assert result.parameters["classes"] == ["기업"]
@@ -86,12 +96,18 @@ def test_class_filter_on_a_bare_network(mini):
         centrality(G, "degree", classes=["Firm"])
 
 
-@pytest.mark.parametrize(("args", "kwargs", "message"), [
-    (("closeness-ish",), {},
-     "unknown measure 'closeness-ish'; choose one of: degree, betweenness, closeness, "
-     "pagerank, eigenvector, harmonic"),
-    (("degree",), {"top": 0}, "--top must be at least 1, not 0"),
-])
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (
+            ("closeness-ish",),
+            {},
+            "unknown measure 'closeness-ish'; choose one of: degree, betweenness, closeness, "
+            "pagerank, eigenvector, harmonic",
+        ),
+        (("degree",), {"top": 0}, "--top must be at least 1, not 0"),
+    ],
+)
 def test_centrality_bad_options(mini, args, kwargs, message):
     with pytest.raises(UsageError) as e:
         centrality(mini, *args, **kwargs)
@@ -110,13 +126,22 @@ def test_scores_as_rdf(mini):
     stored = {str(o) for o in got.objects(None, CNAI.parameters)}
     assert len(stored) == 1
     assert json.loads(stored.pop()) == {
-        "measure": "degree", "directed": False, "function": "networkx.degree_centrality",
+        "measure": "degree",
+        "directed": False,
+        "function": "networkx.degree_centrality",
         "graph": "Graph",
-        "projection": {"lang": "en", "partnerships": "collapse", "directed": "true",
-                       "relations": "all", "classes": "default", "claims": "false"},
+        "projection": {
+            "lang": "en",
+            "partnerships": "collapse",
+            "directed": "true",
+            "relations": "all",
+            "classes": "default",
+            "claims": "false",
+        },
     }
     value = repr(4 / 11)
-    want = Graph().parse(data=f"""
+    want = Graph().parse(
+        data=f"""
         @prefix cnai: <https://w3id.org/cnai-kg/ontology#> .
         @prefix kg: <https://w3id.org/cnai-kg/resource/> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
@@ -133,7 +158,9 @@ def test_scores_as_rdf(mini):
             cnai:measure "degree" ; schema:value "{value}"^^xsd:double ; cnai:parameters "P" ;
             prov:generatedAtTime "2025-10-01T12:00:00+00:00"^^xsd:dateTime ;
             rdfs:label "degree centrality of Beta"@en .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     got.remove((None, CNAI.parameters, None))
     want.remove((None, CNAI.parameters, None))
     assert isomorphic(got, want)
@@ -141,8 +168,11 @@ def test_scores_as_rdf(mini):
 
 def test_scores_load_back_into_the_graph(mini, tmp_path):
     path = tmp_path / "scores.ttl"
-    path.write_bytes(centrality_rdf(centrality(mini, "pagerank"), mini).serialize(
-        format="turtle", encoding="utf-8"))
+    path.write_bytes(
+        centrality_rdf(centrality(mini, "pagerank"), mini).serialize(
+            format="turtle", encoding="utf-8"
+        )
+    )
     again = mini.with_files(path)
     assert len(set(again.rdf.subjects(predicate=CNAI.scoreOf))) == 12
     assert again.to_networkx().number_of_nodes() == 12  # scores are not entities
@@ -171,13 +201,27 @@ def test_partners_of_a_partner(mini):
     assert path.nodes == ("kg:Alpha", "kg:Beta", "kg:Gamma")
     assert path.labels == ("Alpha", "Beta", "Gamma")
     first, second = path.hops
-    assert (first.relation, first.symmetric, first.fact_id, first.quote, first.document,
-            first.report, first.status, first.roles) == (
-        "cnai:Partnership", True, "kg:P1", "알파와 베타가 손잡았다", "Mini article",
-        "Mini report", "Active", "Alpha: Technology provider; Beta: Platform operator")
+    assert (
+        first.relation,
+        first.symmetric,
+        first.fact_id,
+        first.quote,
+        first.document,
+        first.report,
+        first.status,
+        first.roles,
+    ) == (
+        "cnai:Partnership",
+        True,
+        "kg:P1",
+        "알파와 베타가 손잡았다",
+        "Mini article",
+        "Mini report",
+        "Active",
+        "Alpha: Technology provider; Beta: Platform operator",
+    )
     assert first.arrow == "—Partnership—"
-    assert (second.fact_id, second.status, second.caveat) == ("kg:P2", "Proposed",
-                                                              "Only proposed.")
+    assert (second.fact_id, second.status, second.caveat) == ("kg:P2", "Proposed", "Only proposed.")
 
 
 def test_k_shortest_paths(mini):
@@ -187,8 +231,11 @@ def test_k_shortest_paths(mini):
         ("Alpha", "Market", "Beta", "Gamma"),
         ("Alpha", "Metro", "Hub", "Land", "Korean makers", "Gamma"),
     ]
-    assert [h.arrow for h in paths[1].hops] == ["—target market→", "←target market—",
-                                                "—Partnership—"]
+    assert [h.arrow for h in paths[1].hops] == [
+        "—target market→",
+        "←target market—",
+        "—Partnership—",
+    ]
     assert [p.length for p in paths] == [2, 3, 5]
 
 
@@ -201,7 +248,9 @@ def test_avoid(mini):
     assert path.labels == ("Alpha", "Metro", "Hub", "Land", "Korean makers", "Gamma")
     hops = path.hops
     assert [(h.evidence, h.why) for h in hops[1:3]] == [
-        ("definitional", "Metro lies in Hub."), ("definitional", "Hub lies in Land.")]
+        ("definitional", "Metro lies in Hub."),
+        ("definitional", "Hub lies in Land."),
+    ]
     assert hops[4].arrow == "—Opportunity for Korean firms→"
 
 
@@ -220,7 +269,11 @@ def test_via_picks_the_allowed_fact_between_a_pair(mini):
 
 def test_directed_paths_follow_relations(mini):
     assert evidence_paths(mini, "Alpha", "Land", directed=True)[0].labels == (
-        "Alpha", "Metro", "Hub", "Land")
+        "Alpha",
+        "Metro",
+        "Hub",
+        "Land",
+    )
     with pytest.raises(NoPath) as e:
         evidence_paths(mini, "Land", "Alpha", directed=True)
     assert str(e.value) == "no path from Land to Alpha (following relation direction)"
@@ -231,12 +284,17 @@ def test_unsourced_hop_says_so(mini):
     assert (hop.evidence, hop.fact, hop.fact_id, hop.quote) == ("none", "", "", "")
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"via": ["basedIn"]}, "no path from Alpha to Gamma (via basedIn)"),
-    ({"avoid": ["Beta"], "max_hops": 4},
-     "no path from Alpha to Gamma (within 4 hops; avoiding Beta)"),
-    ({"avoid": ["Beta", "Land"]}, "no path from Alpha to Gamma (avoiding Beta, Land)"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"via": ["basedIn"]}, "no path from Alpha to Gamma (via basedIn)"),
+        (
+            {"avoid": ["Beta"], "max_hops": 4},
+            "no path from Alpha to Gamma (within 4 hops; avoiding Beta)",
+        ),
+        ({"avoid": ["Beta", "Land"]}, "no path from Alpha to Gamma (avoiding Beta, Land)"),
+    ],
+)
 def test_no_path(mini, kwargs, message):
     with pytest.raises(NoPath) as e:
         evidence_paths(mini, "Alpha", "Gamma", **kwargs)
@@ -244,13 +302,16 @@ def test_no_path(mini, kwargs, message):
     assert e.value.exit_code == 1
 
 
-@pytest.mark.parametrize(("args", "kwargs", "message"), [
-    (("Alpha", "알파"), {}, "Alpha is both ends of the path"),
-    (("Alpha", "Gamma"), {"k": 0}, "--k must be at least 1, not 0"),
-    (("Alpha", "Gamma"), {"max_hops": 0}, "--max-hops must be at least 1, not 0"),
-    (("Alpha", "Gamma"), {"avoid": ["Gamma"]}, "cannot avoid an end of the path"),
-    (("Alpha", "Mini report"), {}, "Mini report (cnai:Report) is not a node of the network"),
-])
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("Alpha", "알파"), {}, "Alpha is both ends of the path"),
+        (("Alpha", "Gamma"), {"k": 0}, "--k must be at least 1, not 0"),
+        (("Alpha", "Gamma"), {"max_hops": 0}, "--max-hops must be at least 1, not 0"),
+        (("Alpha", "Gamma"), {"avoid": ["Gamma"]}, "cannot avoid an end of the path"),
+        (("Alpha", "Mini report"), {}, "Mini report (cnai:Report) is not a node of the network"),
+    ],
+)
 def test_path_usage_errors(mini, args, kwargs, message):
     with pytest.raises(UsageError) as e:
         evidence_paths(mini, *args, **kwargs)
@@ -269,17 +330,33 @@ def test_every_hop_carries_a_quote_or_definition(mini):
 @st.composite
 def random_networks(draw):
     n = draw(st.integers(2, 8))
-    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                                    st.sampled_from(["cnai:basedIn", "cnai:Partnership"])),
-                          max_size=16))
+    edges = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.sampled_from(["cnai:basedIn", "cnai:Partnership"]),
+            ),
+            max_size=16,
+        )
+    )
     G = nx.MultiDiGraph()
     for i in range(n):
         G.add_node(f"n{i}", label=f"N{i}")
     for i, (u, v, rel) in enumerate(edges):
         if u != v:
-            G.add_edge(f"n{u}", f"n{v}", key=f"f{i}", relation=rel, relation_label=rel,
-                       subject=f"n{u}", object=f"n{v}", fact=f"f{i}", evidence="quote",
-                       quote=f"q{i}")
+            G.add_edge(
+                f"n{u}",
+                f"n{v}",
+                key=f"f{i}",
+                relation=rel,
+                relation_label=rel,
+                subject=f"n{u}",
+                object=f"n{v}",
+                fact=f"f{i}",
+                evidence="quote",
+                quote=f"q{i}",
+            )
     return G
 
 
@@ -307,8 +384,16 @@ def test_paths_match_networkx_on_random_graphs(G, k, directed):
 def test_neighbors_within_two_hops(mini):
     found = neighbors(mini, "Beta", hops=2)
     assert [(n.distance, n.label) for n in found] == [
-        (1, "Alpha"), (1, "Gamma"), (1, "Market"), (1, "Svc"),
-        (2, "Camera"), (2, "Delta"), (2, "Korean makers"), (2, "Metro"), (2, "Robotics")]
+        (1, "Alpha"),
+        (1, "Gamma"),
+        (1, "Market"),
+        (1, "Svc"),
+        (2, "Camera"),
+        (2, "Delta"),
+        (2, "Korean makers"),
+        (2, "Metro"),
+        (2, "Robotics"),
+    ]
     svc = found[3]
     assert (svc.cls, svc.path.hops[0].arrow) == ("cnai:Service", "←provided by—")
 
@@ -317,15 +402,19 @@ def test_neighbors_agree_with_networkx(kg):
     G = kg.to_networkx()
     found = neighbors(G, "kg:Uber", hops=3)
     want = nx.single_source_shortest_path_length(nx.Graph(G), "kg:Uber", cutoff=3)
-    assert {n.node: n.distance for n in found} == {k: v for k, v in want.items()
-                                                    if k != "kg:Uber"}
+    assert {n.node: n.distance for n in found} == {k: v for k, v in want.items() if k != "kg:Uber"}
 
 
 def test_neighbors_via_and_class(mini):
     assert [n.label for n in neighbors(mini, "Beta", hops=3, via=["Partnership"])] == [
-        "Alpha", "Gamma"]
+        "Alpha",
+        "Gamma",
+    ]
     assert [n.label for n in neighbors(mini, "Beta", hops=2, classes=["Company"])] == [
-        "Alpha", "Gamma", "Delta"]
+        "Alpha",
+        "Gamma",
+        "Delta",
+    ]
     with pytest.raises(UsageError) as e:
         neighbors(mini, "Beta", hops=0)
     assert str(e.value) == "--hops must be at least 1, not 0"
@@ -360,8 +449,9 @@ def test_louvain_on_mini(mini):
 def test_unknown_method(mini):
     with pytest.raises(UsageError) as e:
         communities(mini, method="leiden")
-    assert str(e.value) == ("unknown method 'leiden'; choose one of: louvain, greedy, "
-                            "label-propagation")
+    assert str(e.value) == (
+        "unknown method 'leiden'; choose one of: louvain, greedy, label-propagation"
+    )
 
 
 @pytest.mark.parametrize("module", ["centrality", "paths", "neighbors", "communities"])

@@ -31,8 +31,20 @@ def mini(tmp_path_factory):
     return load_mini(tmp_path_factory.mktemp("mini"))
 
 
-MINI_NODES = ["kg:Alpha", "kg:Beta", "kg:Delta", "kg:Gamma", "kg:Hub", "kg:KoreanMakers",
-              "kg:Land", "kg:Market", "kg:Metro", "kg:Svc", "kg:sector-x", "kg:tech-cam"]
+MINI_NODES = [
+    "kg:Alpha",
+    "kg:Beta",
+    "kg:Delta",
+    "kg:Gamma",
+    "kg:Hub",
+    "kg:KoreanMakers",
+    "kg:Land",
+    "kg:Market",
+    "kg:Metro",
+    "kg:Svc",
+    "kg:sector-x",
+    "kg:tech-cam",
+]
 
 MINI_EDGES = [  # (u, v, key, relation, evidence) of the default projection
     ("kg:Alpha", "kg:Beta", "kg:P1", "cnai:Partnership", "quote"),
@@ -56,8 +68,9 @@ MINI_EDGES = [  # (u, v, key, relation, evidence) of the default projection
 
 
 def edge_set(G):
-    return sorted((u, v, k, d["relation"], d["evidence"]) for u, v, k, d in
-                  G.edges(keys=True, data=True))
+    return sorted(
+        (u, v, k, d["relation"], d["evidence"]) for u, v, k, d in G.edges(keys=True, data=True)
+    )
 
 
 # --------------------------------------------------------------------------- projection
@@ -73,10 +86,17 @@ def test_default_projection_nodes_and_edges(mini):
 def test_node_attributes(mini):
     G = mini.to_networkx(lang="ko")
     assert G.nodes["kg:Alpha"] == {
-        "iri": "https://w3id.org/cnai-kg/resource/Alpha", "label": "알파",
-        "label_en": "Alpha", "label_ko": "알파", "label_zh": "阿尔法",
-        "class": "cnai:Company", "class_label": "기업", "types": "cnai:Company",
-        "hub": "허브", "region": "랜드", "sector": "로봇",
+        "iri": "https://w3id.org/cnai-kg/resource/Alpha",
+        "label": "알파",
+        "label_en": "Alpha",
+        "label_ko": "알파",
+        "label_zh": "阿尔法",
+        "class": "cnai:Company",
+        "class_label": "기업",
+        "types": "cnai:Company",
+        "hub": "허브",
+        "region": "랜드",
+        "sector": "로봇",
     }
     # a missing label is an empty string, the label falls back to English
     assert G.nodes["kg:Delta"]["label"] == "Delta"
@@ -99,8 +119,10 @@ def test_collapsed_partnership_keeps_partnership_roles_and_quote(mini):
     assert (d["document"], d["report"]) == ("Mini article", "Mini report")
     assert (d["status"], d["target_market"]) == ("Active", "Market")
     back = G.edges["kg:Beta", "kg:Alpha", "kg:P1"]
-    assert (back["subject_role"], back["object_role"]) == ("Platform operator",
-                                                           "Technology provider")
+    assert (back["subject_role"], back["object_role"]) == (
+        "Platform operator",
+        "Technology provider",
+    )
     assert G.edges["kg:Beta", "kg:Gamma", "kg:P2"]["caveat"] == "Only proposed."
 
 
@@ -108,8 +130,11 @@ def test_definitional_and_unsourced_edges(mini):
     G = mini.to_networkx()
     d = G.edges["kg:Metro", "kg:Hub", "kg:def1"]
     assert (d["evidence"], d["quote"], d["why"]) == ("definitional", "", "Metro lies in Hub.")
-    assert d["relation_label"] == mini.label(SCHEMA.containedInPlace, "en") != \
-        "schema:containedInPlace"
+    assert (
+        d["relation_label"]
+        == mini.label(SCHEMA.containedInPlace, "en")
+        != "schema:containedInPlace"
+    )
     d = G.edges["kg:Delta", "kg:Market", "cnai:operatesIn"]
     assert (d["evidence"], d["fact"], d["quote"]) == ("none", "", "")
 
@@ -131,9 +156,14 @@ def test_bipartite_view(mini):
     assert G.nodes["kg:P1"]["class"] == "cnai:Partnership"
     participation = G.edges["kg:Alpha", "kg:P1", "kg:P1"]
     assert (participation["relation"], participation["subject_role"]) == (
-        "cnai:Participation", "Technology provider")
-    assert sorted((u, v, d["relation"]) for u, v, d in G.edges(data=True)
-                  if "kg:P1" in (u, v) or "kg:O1" in (u, v)) == [
+        "cnai:Participation",
+        "Technology provider",
+    )
+    assert sorted(
+        (u, v, d["relation"])
+        for u, v, d in G.edges(data=True)
+        if "kg:P1" in (u, v) or "kg:O1" in (u, v)
+    ) == [
         ("kg:Alpha", "kg:P1", "cnai:Participation"),
         ("kg:Beta", "kg:P1", "cnai:Participation"),
         ("kg:O1", "kg:Gamma", "cnai:counterparty"),
@@ -170,23 +200,33 @@ kg:M1 a cnai:Mitigation ; rdfs:label "Go with Delta"@en ; cnai:beneficiary kg:Ko
 def test_risks_and_mitigations(tmp_path):
     kg = load_mini(tmp_path, MINI + RISKS)
     G = kg.to_networkx()
-    new = sorted((u, v, k, d["relation"]) for u, v, k, d in G.edges(keys=True, data=True)
-                 if k in ("kg:R1", "kg:M1"))
-    assert new == [("kg:KoreanMakers", "kg:Delta", "kg:M1", "cnai:Mitigation"),
-                   ("kg:KoreanMakers", "kg:Land", "kg:R1", "cnai:region"),
-                   ("kg:KoreanMakers", "kg:Law1", "kg:R1", "cnai:Risk")]
+    new = sorted(
+        (u, v, k, d["relation"])
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if k in ("kg:R1", "kg:M1")
+    )
+    assert new == [
+        ("kg:KoreanMakers", "kg:Delta", "kg:M1", "cnai:Mitigation"),
+        ("kg:KoreanMakers", "kg:Land", "kg:R1", "cnai:region"),
+        ("kg:KoreanMakers", "kg:Law1", "kg:R1", "cnai:Risk"),
+    ]
     assert G.edges["kg:KoreanMakers", "kg:Law1", "kg:R1"]["quote"] == "데이터법 리스크"
     H = kg.to_networkx(partnerships="nodes")
     assert sorted((u, v, d["relation"]) for u, v, d in H.edges(data=True) if u == "kg:R1") == [
-        ("kg:R1", "kg:KoreanMakers", "cnai:beneficiary"), ("kg:R1", "kg:Land", "cnai:region"),
-        ("kg:R1", "kg:Law1", "cnai:concernsLaw"), ("kg:R1", "kg:M1", "cnai:mitigatedBy")]
+        ("kg:R1", "kg:KoreanMakers", "cnai:beneficiary"),
+        ("kg:R1", "kg:Land", "cnai:region"),
+        ("kg:R1", "kg:Law1", "cnai:concernsLaw"),
+        ("kg:R1", "kg:M1", "cnai:mitigatedBy"),
+    ]
 
 
 def test_claims_are_opt_in(mini):
     assert not any(d["relation"] == "cnai:Claim" for *_, d in mini.to_networkx().edges(data=True))
     G = mini.to_networkx(claims=True)
     assert sorted((u, v) for u, v, d in G.edges(data=True) if d["relation"] == "cnai:Claim") == [
-        ("kg:Alpha", "kg:Delta"), ("kg:Delta", "kg:Alpha")]
+        ("kg:Alpha", "kg:Delta"),
+        ("kg:Delta", "kg:Alpha"),
+    ]
     assert "kg:C1" in mini.to_networkx(partnerships="nodes", claims=True)
     assert "kg:C1" not in mini.to_networkx(partnerships="nodes")
 
@@ -194,7 +234,10 @@ def test_claims_are_opt_in(mini):
 def test_relations_filter_by_curie_local_name_or_label(mini):
     G = mini.to_networkx(relations=["Partnership", "소재지", "cnai:demands"])
     assert sorted({d["relation"] for *_, d in G.edges(data=True)}) == [
-        "cnai:Partnership", "cnai:basedIn", "cnai:demands"]
+        "cnai:Partnership",
+        "cnai:basedIn",
+        "cnai:demands",
+    ]
     assert sorted(G) == MINI_NODES  # nodes stay, even when isolated
     assert G.graph["relations"] == "cnai:Partnership cnai:basedIn cnai:demands"
 
@@ -203,17 +246,25 @@ def test_classes_filter_keeps_subclasses(mini):
     G = mini.to_networkx(classes=["Company"])
     assert sorted(G) == ["kg:Alpha", "kg:Beta", "kg:Delta", "kg:Gamma"]
     assert sorted((u, v) for u, v in G.edges()) == [
-        ("kg:Alpha", "kg:Beta"), ("kg:Beta", "kg:Alpha"), ("kg:Beta", "kg:Gamma"),
-        ("kg:Gamma", "kg:Beta")]
+        ("kg:Alpha", "kg:Beta"),
+        ("kg:Beta", "kg:Alpha"),
+        ("kg:Beta", "kg:Gamma"),
+        ("kg:Gamma", "kg:Beta"),
+    ]
     G = mini.to_networkx(classes=["제품·서비스", "EconomicZone"])  # Offering (ko), AIHub ⊑ zone
     assert sorted(G) == ["kg:Hub", "kg:Svc"]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"partnerships": "merge"},
-     "unknown partnerships mode 'merge'; choose one of: collapse, nodes"),
-    ({"lang": "fr"}, "unknown language 'fr'; choose one of: en, ko, zh"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"partnerships": "merge"},
+            "unknown partnerships mode 'merge'; choose one of: collapse, nodes",
+        ),
+        ({"lang": "fr"}, "unknown language 'fr'; choose one of: en, ko, zh"),
+    ],
+)
 def test_bad_options(mini, kwargs, message):
     with pytest.raises(UsageError) as e:
         mini.to_networkx(**kwargs)
@@ -221,8 +272,11 @@ def test_bad_options(mini, kwargs, message):
 
 
 def test_unknown_relation_and_class(mini):
-    with pytest.raises(UsageError, match=r"^unknown relation 'partnerof'; choose from: .*"
-                                         r"Partnership"):
+    with pytest.raises(
+        UsageError,
+        match=r"^unknown relation 'partnerof'; choose from: .*"
+        r"Partnership",
+    ):
         mini.to_networkx(relations=["partnerof"])
     with pytest.raises(UsageError, match=r"^unknown class 'Firm'; choose from: .*Company"):
         mini.to_networkx(classes=["Firm"])
@@ -235,8 +289,7 @@ def test_projection_is_deterministic(mini):
 
 
 def test_kg_door_is_the_network_function(mini):
-    assert edge_set(mini.to_networkx(directed=False)) == edge_set(
-        to_networkx(mini, directed=False))
+    assert edge_set(mini.to_networkx(directed=False)) == edge_set(to_networkx(mini, directed=False))
 
 
 # --------------------------------------------------------------------------- names
@@ -254,10 +307,11 @@ def test_find_node(mini):
 
 def test_resolve_relations_any_language(mini):
     G = mini.to_networkx()
-    assert resolve_relations(G, ["partnership", "basedIn"]) == {"cnai:Partnership",
-                                                                "cnai:basedIn"}
-    assert resolve_relations(G, ["파트너십", "소재지"], mini) == {"cnai:Partnership",
-                                                             "cnai:basedIn"}
+    assert resolve_relations(G, ["partnership", "basedIn"]) == {"cnai:Partnership", "cnai:basedIn"}
+    assert resolve_relations(G, ["파트너십", "소재지"], mini) == {
+        "cnai:Partnership",
+        "cnai:basedIn",
+    }
 
 
 # --------------------------------------------------------------------------- exports
@@ -280,10 +334,12 @@ def test_export_round_trip_keeps_labels_and_evidence(mini, fmt):
     for node, d in G.nodes(data=True):
         for attr in NODE_ATTRIBUTES:
             assert H.nodes[node][attr] == d[attr], (node, attr)
-    got = sorted((u, v, d["relation"], d["fact"], d["quote"], d["roles"])
-                 for u, v, d in H.edges(data=True))
-    want = sorted((u, v, d["relation"], d["fact"], d["quote"], d["roles"])
-                  for u, v, d in G.edges(data=True))
+    got = sorted(
+        (u, v, d["relation"], d["fact"], d["quote"], d["roles"]) for u, v, d in H.edges(data=True)
+    )
+    want = sorted(
+        (u, v, d["relation"], d["fact"], d["quote"], d["roles"]) for u, v, d in G.edges(data=True)
+    )
     assert got == want
 
 
@@ -321,18 +377,28 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)
 @given(en=_TEXT, ko=_TEXT, zh=_TEXT, quote=_TEXT)
 def test_any_printable_text_survives_every_format(en, ko, zh, quote):
     G = nx.MultiDiGraph()
-    G.add_node("kg:X", **{**dict.fromkeys(NODE_ATTRIBUTES, ""), "label": en, "label_en": en,
-                          "label_ko": ko, "label_zh": zh})
+    G.add_node(
+        "kg:X",
+        **{
+            **dict.fromkeys(NODE_ATTRIBUTES, ""),
+            "label": en,
+            "label_en": en,
+            "label_ko": ko,
+            "label_zh": zh,
+        },
+    )
     G.add_node("kg:Y", **dict.fromkeys(NODE_ATTRIBUTES, ""))
-    G.add_edge("kg:X", "kg:Y", key="kg:f", **{**dict.fromkeys(EDGE_ATTRIBUTES, ""),
-                                              "quote": quote})
+    G.add_edge("kg:X", "kg:Y", key="kg:f", **{**dict.fromkeys(EDGE_ATTRIBUTES, ""), "quote": quote})
     for fmt in ("graphml", "gexf", "node-link"):
         H = read_back(fmt, write_network(G, fmt))
         clean = (lambda t: t) if fmt == "node-link" else xml_safe  # U+FFFE/U+FFFF go in XML
         node = H.nodes["kg:X"]
         assert (node["label_en"], node["label_ko"], node["label_zh"]) == (
-            clean(en), clean(ko), clean(zh))
-        (_, _, d), = H.edges(data=True)
+            clean(en),
+            clean(ko),
+            clean(zh),
+        )
+        ((_, _, d),) = H.edges(data=True)
         assert d["quote"] == clean(quote)
 
 
@@ -342,8 +408,19 @@ def test_cli_export_writes_network_file(tmp_path, make_ttl):
     from cnai_kg.cli import cli
 
     out = tmp_path / "net.graphml"
-    result = CliRunner().invoke(cli, ["--no-shipped", "--data", str(make_ttl(MINI)), "export",
-                                      "--format", "graphml", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--no-shipped",
+            "--data",
+            str(make_ttl(MINI)),
+            "export",
+            "--format",
+            "graphml",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     H = nx.read_graphml(out)
     assert H.nodes["kg:Gamma"]["label_zh"] == "伽马"

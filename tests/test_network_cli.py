@@ -26,8 +26,9 @@ def run(data):
     """Run cnai-kg on the MINI graph only."""
 
     def invoke(*args):
-        return CliRunner().invoke(cli, ["--no-shipped", "--data", data, *args],
-                                  catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, ["--no-shipped", "--data", data, *args], catch_exceptions=False
+        )
 
     return invoke
 
@@ -35,7 +36,9 @@ def run(data):
 def test_centrality_table(run):
     result = run("centrality", "--top", "4")
     assert result.exit_code == 0
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 degree centrality (undirected; 12 nodes, 14 edges; partnerships collapsed)
 rank  entity         class             score  id
    1  Alpha          Company          0.3636  kg:Alpha
@@ -43,36 +46,49 @@ rank  entity         class             score  id
    3  Gamma          Company          0.2727  kg:Gamma
    3  Korean makers  Group of actors  0.2727  kg:KoreanMakers
 """
+    )
 
 
 def test_centrality_table_in_korean_aligns_by_display_width(run):
     result = run("centrality", "--measure", "betweenness", "--top", "3", "--lang", "ko")
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 betweenness centrality (undirected; 12 nodes, 14 edges; partnerships collapsed)
 rank  entity  class   score  id
    1  베타    기업   0.4455  kg:Beta
    2  알파    기업   0.3727  kg:Alpha
    3  감마    기업   0.2818  kg:Gamma
 """
+    )
 
 
 def test_centrality_csv_and_json(run):
-    assert run("centrality", "--top", "2", "--format", "csv").stdout == """\
+    assert (
+        run("centrality", "--top", "2", "--format", "csv").stdout
+        == """\
 rank,entity,label,class,score
 1,kg:Alpha,Alpha,cnai:Company,0.36363636363636365
 1,kg:Beta,Beta,cnai:Company,0.36363636363636365
 """
-    data = json.loads(run("centrality", "--measure", "pagerank", "--class", "Service",
-                          "--format", "json").stdout)
+    )
+    data = json.loads(
+        run("centrality", "--measure", "pagerank", "--class", "Service", "--format", "json").stdout
+    )
     assert data["measure"] == "pagerank"
-    assert data["parameters"] == {"function": "networkx.pagerank", "alpha": 0.85,
-                                  "graph": "Graph", "classes": ["Service"]}
+    assert data["parameters"] == {
+        "function": "networkx.pagerank",
+        "alpha": 0.85,
+        "graph": "Graph",
+        "classes": ["Service"],
+    }
     assert [s["node"] for s in data["scores"]] == ["kg:Svc"]
 
 
 def test_centrality_options_reach_the_projection(run):
-    nodes = run("centrality", "--partnerships", "nodes", "--claims", "--format", "json",
-                "--top", "50")
+    nodes = run(
+        "centrality", "--partnerships", "nodes", "--claims", "--format", "json", "--top", "50"
+    )
     assert len(json.loads(nodes.stdout)["scores"]) == 16  # + P1, P2, O1, C1
     only = run("centrality", "--relation", "Partnership", "--directed", "--format", "json")
     assert json.loads(only.stdout)["edges"] == 4
@@ -80,11 +96,19 @@ def test_centrality_options_reach_the_projection(run):
 
 def test_centrality_plot_and_rdf(run, tmp_path):
     png, ttl = tmp_path / "top.png", tmp_path / "scores.ttl"
-    result = run("centrality", "--measure", "pagerank", "--lang", "ko", "--plot", str(png),
-                 "--write-rdf", str(ttl))
+    result = run(
+        "centrality",
+        "--measure",
+        "pagerank",
+        "--lang",
+        "ko",
+        "--plot",
+        str(png),
+        "--write-rdf",
+        str(ttl),
+    )
     assert result.exit_code == 0
-    assert result.stderr == (f"wrote {png} (top 10, pagerank)\n"
-                             f"wrote {ttl} (12 scores)\n")
+    assert result.stderr == (f"wrote {png} (top 10, pagerank)\nwrote {ttl} (12 scores)\n")
     assert png.read_bytes().startswith(b"\x89PNG")
     scores = Graph().parse(ttl)
     assert len(set(scores.subjects(predicate=CNAI.scoreOf))) == 12
@@ -102,7 +126,9 @@ def test_write_rdf_into_a_missing_folder_leaves_nothing(run, tmp_path):
 def test_path_text(run):
     result = run("path", "Alpha", "감마")
     assert result.exit_code == 0
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 path 1 of 1 (2 hops): Alpha → Beta → Gamma
   1. Alpha —Partnership— Beta
      fact: Alpha–Beta partnership [kg:P1, Active]
@@ -116,11 +142,14 @@ path 1 of 1 (2 hops): Alpha → Beta → Gamma
      source: Mini article ← Mini report
      caveat: Only proposed.
 """
+    )
 
 
 def test_path_korean_with_definitional_and_unsourced_hops(run):
     result = run("path", "Delta", "Metro", "--lang", "ko", "--avoid", "Beta")
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 path 1 of 1 (3 hops): Delta → 마켓 → 알파 → 메트로
   1. Delta —운영 지역→ 마켓
      evidence: none (no statement describes this triple)
@@ -134,17 +163,22 @@ path 1 of 1 (3 hops): Delta → 마켓 → 알파 → 메트로
      quote: “알파는 메트로에 있다”
      source: 미니 기사 ← Mini report
 """
+    )
     lines = run("path", "Metro", "Land").stdout.splitlines()
     assert [line.strip() for line in lines[2:4] + lines[5:]] == [
-        "fact: kg:def1", "definitional: Metro lies in Hub.",
-        "fact: kg:def2", "definitional: Hub lies in Land."]
+        "fact: kg:def1",
+        "definitional: Metro lies in Hub.",
+        "fact: kg:def2",
+        "definitional: Hub lies in Land.",
+    ]
 
 
 def test_path_k_and_alternatives(run):
     out = run("path", "Alpha", "Gamma", "--k", "2").stdout
     assert [line for line in out.splitlines() if line.startswith("path")] == [
         "path 1 of 2 (2 hops): Alpha → Beta → Gamma",
-        "path 2 of 2 (3 hops): Alpha → Market → Beta → Gamma"]
+        "path 2 of 2 (3 hops): Alpha → Market → Beta → Gamma",
+    ]
     out = run("path", "Korean makers", "Camera").stdout
     assert out.splitlines()[-1] == "     (+1 other fact links these two)"
 
@@ -156,26 +190,42 @@ def test_path_json(run):
     (path,) = data["paths"]
     assert path["length"] == 2
     assert [h["arrow"] for h in path["hops"]] == ["—Partnership—", "—Partnership—"]
-    assert [h["quote"] for h in path["hops"]] == ["베타와 감마의 협력이 가능하다",
-                                                  "알파와 베타가 손잡았다"]
+    assert [h["quote"] for h in path["hops"]] == [
+        "베타와 감마의 협력이 가능하다",
+        "알파와 베타가 손잡았다",
+    ]
     assert path["hops"][0]["fact"] == "https://w3id.org/cnai-kg/resource/P2"
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["path", "Alpha", "Gamma", "--via", "basedIn"], 1,
-     "Error: no path from Alpha to Gamma (via basedIn)\n"),
-    (["path", "Alpha", "Gamma", "--avoid", "Beta", "--max-hops", "4"], 1,
-     "Error: no path from Alpha to Gamma (within 4 hops; avoiding Beta)\n"),
-    (["path", "Land", "Alpha", "--directed"], 1,
-     "Error: no path from Land to Alpha (following relation direction)\n"),
-    (["path", "Alpha", "Alpah"], 1,
-     "Error: unknown entity 'Alpah'; closest matches: Alpha\n"),
-    (["path", "Alpha", "Mini report"], 2,
-     "Error: Mini report (cnai:Report) is not a node of the network\n"),
-    (["path", "Alpha", "Alpha"], 2, "Error: Alpha is both ends of the path\n"),
-    (["neighbors", "Beta", "--via", "partner-of"], 2, None),
-    (["centrality", "--class", "Firm"], 2, None),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["path", "Alpha", "Gamma", "--via", "basedIn"],
+            1,
+            "Error: no path from Alpha to Gamma (via basedIn)\n",
+        ),
+        (
+            ["path", "Alpha", "Gamma", "--avoid", "Beta", "--max-hops", "4"],
+            1,
+            "Error: no path from Alpha to Gamma (within 4 hops; avoiding Beta)\n",
+        ),
+        (
+            ["path", "Land", "Alpha", "--directed"],
+            1,
+            "Error: no path from Land to Alpha (following relation direction)\n",
+        ),
+        (["path", "Alpha", "Alpah"], 1, "Error: unknown entity 'Alpah'; closest matches: Alpha\n"),
+        (
+            ["path", "Alpha", "Mini report"],
+            2,
+            "Error: Mini report (cnai:Report) is not a node of the network\n",
+        ),
+        (["path", "Alpha", "Alpha"], 2, "Error: Alpha is both ends of the path\n"),
+        (["neighbors", "Beta", "--via", "partner-of"], 2, None),
+        (["centrality", "--class", "Firm"], 2, None),
+    ],
+)
 def test_error_lines(run, args, code, message):
     result = run(*args)
     assert result.exit_code == code
@@ -186,22 +236,23 @@ def test_error_lines(run, args, code, message):
         assert result.stderr == message
 
 
-@pytest.mark.parametrize("args", [
-    ["centrality", "--measure", "fame"],
-    ["centrality", "--top", "0"],
-    ["path", "Alpha", "Gamma", "--k", "0"],
-    ["neighbors", "Beta", "--hops", "0"],
-    ["communities", "--method", "leiden"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["centrality", "--measure", "fame"],
+        ["centrality", "--top", "0"],
+        ["path", "Alpha", "Gamma", "--k", "0"],
+        ["neighbors", "Beta", "--hops", "0"],
+        ["communities", "--method", "leiden"],
+    ],
+)
 def test_bad_option_values_are_usage_errors(run, args):
     result = run(*args)
     assert result.exit_code == 2
     assert "Error: Invalid value" in result.stderr
 
 
-def test_neighbors(run):
-    result = run("neighbors", "Beta", "--hops", "2")
-    assert result.stdout == """\
+BETA_NEIGHBORS = """\
 Beta: 9 entities within 2 hops
 hops  entity         class            via
    1  Alpha          Company          Beta —Partnership— Alpha
@@ -216,29 +267,39 @@ hops  entity         class            via
 """  # noqa: E501
 
 
+def test_neighbors(run):
+    assert run("neighbors", "Beta", "--hops", "2").stdout == BETA_NEIGHBORS
+
+
 def test_neighbors_json_and_filters(run):
-    data = json.loads(run("neighbors", "베타", "--hops", "2", "--class", "Company",
-                          "--format", "json").stdout)
-    assert [(n["label"], n["distance"]) for n in data] == [("Alpha", 1), ("Gamma", 1),
-                                                           ("Delta", 2)]
+    data = json.loads(
+        run("neighbors", "베타", "--hops", "2", "--class", "Company", "--format", "json").stdout
+    )
+    assert [(n["label"], n["distance"]) for n in data] == [("Alpha", 1), ("Gamma", 1), ("Delta", 2)]
     assert data[2]["path"]["hops"][1]["evidence"] == "none"
     one = run("neighbors", "Svc", "--directed")
     assert one.stdout.splitlines()[0] == "Svc: 1 entity within 1 hop"
 
 
 def test_communities(run):
-    assert run("communities").stdout == """\
+    assert (
+        run("communities").stdout
+        == """\
 louvain communities (resolution 1.0, seed 0; 12 nodes, 14 edges): 3 communities, modularity 0.408
  1. (6) Alpha, Beta, Market, Delta, Robotics, Svc
  2. (3) Gamma, Korean makers, Camera
  3. (3) Hub, Land, Metro
 """
+    )
     out = run("communities", "--relation", "Partnership", "--min-size", "3").stdout
-    assert out == """\
+    assert (
+        out
+        == """\
 louvain communities (resolution 1.0, seed 0; 12 nodes, 2 edges): 10 communities, modularity 0.000
  1. (3) Beta, Alpha, Gamma
     … and 9 smaller communities (--min-size 3)
 """
+    )
     data = json.loads(run("communities", "--method", "greedy", "--format", "json").stdout)
     assert data["method"] == "greedy"
     assert sum(c["size"] for c in data["communities"]) == 12

@@ -99,8 +99,12 @@ kg:C1 a cnai:Claim ; rdfs:label "Alpha and Delta"@en ; cnai:about kg:Alpha , kg:
 
 #: The quotes of MINI, for checking that every hop carries one.
 MINI_QUOTES = {
-    "알파는 메트로에 있다", "알파와 베타가 손잡았다", "감마는 카메라 수요가 높다",
-    "베타와 감마의 협력이 가능하다", "알파와 델타", "Svc는 베타의 서비스",
+    "알파는 메트로에 있다",
+    "알파와 베타가 손잡았다",
+    "감마는 카메라 수요가 높다",
+    "베타와 감마의 협력이 가능하다",
+    "알파와 델타",
+    "Svc는 베타의 서비스",
 }
 
 

@@ -59,14 +59,16 @@ def test_uber_partners_are_exactly_pony_ai_and_weride(kg):
 
 
 def test_uber_is_the_broker_between_the_robotaxi_firms(kg):
-    result = centrality(kg, "betweenness", relations=["Partnership"], classes=["Company"],
-                        top=1)
+    result = centrality(kg, "betweenness", relations=["Partnership"], classes=["Company"], top=1)
     assert [s.label for s in result.scores] == ["Uber"]
 
 
 def test_rokae_demands_vision_cameras_and_grippers(kg, G):
-    demands = sorted(G.nodes[v]["label_ko"] for _, v, d in G.out_edges("kg:ROKAE", data=True)
-                     if d["relation"] == "cnai:demands")
+    demands = sorted(
+        G.nodes[v]["label_ko"]
+        for _, v, d in G.out_edges("kg:ROKAE", data=True)
+        if d["relation"] == "cnai:demands"
+    )
     assert any("비전 카메라" in x for x in demands)
     assert any("그리퍼" in x for x in demands)
 
@@ -84,13 +86,15 @@ def test_korean_vision_camera_and_gripper_makers_reach_rokae(kg, source_text):
 
 
 def test_korean_firms_reach_the_uae_through_a_chinese_partner(kg, G, source_text):
-    paths = evidence_paths(kg, "한국 기업", "UAE", via=["Partnership", "inGroup", "targetMarket"],
-                           k=3)
+    paths = evidence_paths(
+        kg, "한국 기업", "UAE", via=["Partnership", "inGroup", "targetMarket"], k=3
+    )
     for path in paths:
         assert path.labels[0] == "Korean firms"
         middle = path.nodes[1:-1]
-        assert any("Chinese" in G.nodes[n]["label_en"] or n in {"kg:PonyAI", "kg:WeRide"}
-                   for n in middle), path.labels
+        assert any(
+            "Chinese" in G.nodes[n]["label_en"] or n in {"kg:PonyAI", "kg:WeRide"} for n in middle
+        ), path.labels
         assert all(h.evidence in ("quote", "definitional") for h in path.hops)
         assert all(q in source_text for h in path.hops for q in quotes_of(h))
 

@@ -71,8 +71,9 @@ def kernel_manager():
 
 def execute(path: Path):
     nb = read(path)
-    client = nbclient.NotebookClient(nb, km=kernel_manager(), timeout=600,
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        nb, km=kernel_manager(), timeout=600, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.execute()
     return nb
 

@@ -91,18 +91,60 @@ PARTNERSHIP_MODES = ("collapse", "nodes")
 #: Relations that run both ways (collapsed partnerships and claims).
 SYMMETRIC_RELATIONS = frozenset({"cnai:Partnership", "cnai:Claim"})
 
-NODE_ATTRIBUTES = ("iri", "label", "label_en", "label_ko", "label_zh", "class", "class_label",
-                   "types", "hub", "region", "sector")
-EDGE_ATTRIBUTES = ("relation", "relation_label", "label", "subject", "object", "fact",
-                   "fact_kind", "fact_label", "evidence", "quote", "document", "report", "why",
-                   "caveat", "roles", "subject_role", "object_role", "partnership",
-                   "partnership_type", "status", "target_market")
+NODE_ATTRIBUTES = (
+    "iri",
+    "label",
+    "label_en",
+    "label_ko",
+    "label_zh",
+    "class",
+    "class_label",
+    "types",
+    "hub",
+    "region",
+    "sector",
+)
+EDGE_ATTRIBUTES = (
+    "relation",
+    "relation_label",
+    "label",
+    "subject",
+    "object",
+    "fact",
+    "fact_kind",
+    "fact_label",
+    "evidence",
+    "quote",
+    "document",
+    "report",
+    "why",
+    "caveat",
+    "roles",
+    "subject_role",
+    "object_role",
+    "partnership",
+    "partnership_type",
+    "status",
+    "target_market",
+)
 
 #: Classes whose instances are never nodes: sources, plumbing, vocabulary terms.
-_NEVER_NODES = (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt, CNAI.Statement,
-                CNAI.Participation, CNAI.CentralityScore, CNAI.Indicator, CNAI.Status,
-                CNAI.PartnershipType, CNAI.EntryMode, CNAI.RiskType, CNAI.PartnerRole,
-                SKOS.ConceptScheme, CNAI.MarketFigure)
+_NEVER_NODES = (
+    CNAI.Report,
+    CNAI.Article,
+    CNAI.SourceExcerpt,
+    CNAI.Statement,
+    CNAI.Participation,
+    CNAI.CentralityScore,
+    CNAI.Indicator,
+    CNAI.Status,
+    CNAI.PartnershipType,
+    CNAI.EntryMode,
+    CNAI.RiskType,
+    CNAI.PartnerRole,
+    SKOS.ConceptScheme,
+    CNAI.MarketFigure,
+)
 #: n-ary facts that become nodes when ``partnerships="nodes"``.
 _FACT_NODES = (CNAI.Partnership, CNAI.Opportunity, CNAI.Risk, CNAI.Mitigation, CNAI.Claim)
 
@@ -134,11 +176,23 @@ class _Nary:
 
 _NARY = (
     # partners jointly target a market and work in a sector
-    _Nary(CNAI.Partnership, CNAI.Partnership, (ORG.member,), (),
-          (CNAI.targetMarket, CNAI.sector), True),
+    _Nary(
+        CNAI.Partnership,
+        CNAI.Partnership,
+        (ORG.member,),
+        (),
+        (CNAI.targetMarket, CNAI.sector),
+        True,
+    ),
     # the market, technology and sector of an opportunity are the beneficiary's
-    _Nary(CNAI.Opportunity, CNAI.Opportunity, (CNAI.beneficiary,), (CNAI.counterparty,),
-          (CNAI.targetMarket, CNAI.technology, CNAI.sector), False),
+    _Nary(
+        CNAI.Opportunity,
+        CNAI.Opportunity,
+        (CNAI.beneficiary,),
+        (CNAI.counterparty,),
+        (CNAI.targetMarket, CNAI.technology, CNAI.sector),
+        False,
+    ),
     # who faces a risk, the law behind it, the region it concerns
     _Nary(CNAI.Risk, CNAI.Risk, (CNAI.beneficiary,), (CNAI.concernsLaw,), (CNAI.region,), False),
     _Nary(CNAI.Mitigation, CNAI.Mitigation, (CNAI.beneficiary,), (CNAI.involves,), (), False),
@@ -234,8 +288,9 @@ class _Reader:
                 if self.label(doc) not in documents:
                     documents.append(self.label(doc))
                 for report in self.objects(doc, PROV.wasDerivedFrom):
-                    if (report, RDF.type, CNAI.Report) in self.kg.rdf and \
-                            self.label(report) not in reports:
+                    if (report, RDF.type, CNAI.Report) in self.kg.rdf and self.label(
+                        report
+                    ) not in reports:
                         reports.append(self.label(report))
         definitional = (fact, RDF.type, CNAI.DefinitionalFact) in self.kg.rdf
         why = self.value(fact, RDFS.comment) if definitional else None
@@ -260,14 +315,16 @@ class _Reader:
 
 
 def _most_specific(reader: _Reader, node: Node, keep: set[URIRef] | None = None) -> URIRef | None:
-    types = [t for t in reader.types(node) if keep is None or reader.superclasses.get(t, {t})
-             & keep]
+    types = [
+        t for t in reader.types(node) if keep is None or reader.superclasses.get(t, {t}) & keep
+    ]
     types = [t for t in types if t != CNAI.DefinitionalFact]
     if not types:
         return None
     # drop any type that is a superclass of another asserted type
-    specific = [t for t in types
-                if not any(t != u and t in reader.superclasses.get(u, ()) for u in types)]
+    specific = [
+        t for t in types if not any(t != u and t in reader.superclasses.get(u, ()) for u in types)
+    ]
     cnai_first = sorted(specific, key=lambda t: (not str(t).startswith(str(CNAI)), str(t)))
     return cnai_first[0]
 
@@ -303,8 +360,7 @@ def resolve_classes(kg: KnowledgeGraph, names: Iterable[str | URIRef]) -> set[UR
 
 def _class_index(kg: KnowledgeGraph) -> dict[str, URIRef]:
     index: dict[str, URIRef] = {}
-    for cls in sorted(set(kg.rdf.subjects(RDF.type, OWL.Class)),
-                      key=str):
+    for cls in sorted(set(kg.rdf.subjects(RDF.type, OWL.Class)), key=str):
         if not isinstance(cls, URIRef) or not str(cls).startswith(str(CNAI)):
             continue
         curie = kg.curie(cls)
@@ -321,8 +377,9 @@ def relation_names(G: nx.Graph) -> list[str]:
     return sorted({d["relation"] for *_, d in G.edges(data=True)})
 
 
-def resolve_relations(G: nx.Graph, names: Iterable[str], kg: KnowledgeGraph | None = None
-                      ) -> set[str]:
+def resolve_relations(
+    G: nx.Graph, names: Iterable[str], kg: KnowledgeGraph | None = None
+) -> set[str]:
     """Relation CURIEs of ``G`` for names: a CURIE, a local name or the label of a relation.
 
     Labels match in the language the projection was built with; with ``kg``,
@@ -351,8 +408,13 @@ def resolve_relations(G: nx.Graph, names: Iterable[str], kg: KnowledgeGraph | No
     for name in names:
         key = normalize(name)
         if key not in index:
-            if ":" in name and name.split(":", 1)[0] in {"cnai", "org", "schema", "dcterms",
-                                                          "skos"}:
+            if ":" in name and name.split(":", 1)[0] in {
+                "cnai",
+                "org",
+                "schema",
+                "dcterms",
+                "skos",
+            }:
                 out.add(name)  # a valid relation that simply has no edge here
                 continue
             choices = ", ".join(r.split(":", 1)[-1] for r in relation_names(G))
@@ -366,9 +428,17 @@ def _kg_relation_index(kg: KnowledgeGraph) -> dict[str, str]:
     props = {s for s, _, _ in kg.triples((None, CNAI.needsEvidence, None))}
     props |= {spec.relation for spec in _NARY}
     props |= {p for spec in _NARY for p in spec.context}
-    props |= {CNAI.Participation, CNAI.beneficiary, CNAI.counterparty, CNAI.involves,
-              CNAI.about, CNAI.examplePartnership, CNAI.proposedPartnership,
-              CNAI.concernsLaw, CNAI.mitigatedBy}
+    props |= {
+        CNAI.Participation,
+        CNAI.beneficiary,
+        CNAI.counterparty,
+        CNAI.involves,
+        CNAI.about,
+        CNAI.examplePartnership,
+        CNAI.proposedPartnership,
+        CNAI.concernsLaw,
+        CNAI.mitigatedBy,
+    }
     for prop in props:
         curie = kg.curie(prop)
         names = [curie, curie.split(":", 1)[-1], str(prop)]
@@ -443,8 +513,10 @@ def to_networkx(
     ['cnai:Partnership']
     """
     if partnerships not in PARTNERSHIP_MODES:
-        raise UsageError(f"unknown partnerships mode {partnerships!r}; choose one of: "
-                         f"{', '.join(PARTNERSHIP_MODES)}")
+        raise UsageError(
+            f"unknown partnerships mode {partnerships!r}; choose one of: "
+            f"{', '.join(PARTNERSHIP_MODES)}"
+        )
     lang = lang or default_lang()
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
@@ -453,16 +525,19 @@ def to_networkx(
     wanted = _resolve_kg_relations(kg, relations) if relations is not None else None
 
     G: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
-    G.graph.update({
-        "name": "cnai-kg entity network",
-        "lang": lang,
-        "partnerships": partnerships,
-        "directed": str(directed).lower(),
-        "relations": " ".join(sorted(wanted)) if wanted is not None else "all",
-        "classes": " ".join(sorted(kg.curie(c) for c in keep_classes))
-        if keep_classes is not None else "default",
-        "claims": str(claims).lower(),
-    })
+    G.graph.update(
+        {
+            "name": "cnai-kg entity network",
+            "lang": lang,
+            "partnerships": partnerships,
+            "directed": str(directed).lower(),
+            "relations": " ".join(sorted(wanted)) if wanted is not None else "all",
+            "classes": " ".join(sorted(kg.curie(c) for c in keep_classes))
+            if keep_classes is not None
+            else "default",
+            "claims": str(claims).lower(),
+        }
+    )
 
     nodes = _select_nodes(reader, partnerships, keep_classes, claims)
     node_ids = {node: reader.curie(node) for node in nodes}
@@ -489,8 +564,9 @@ def to_networkx(
     return G
 
 
-def _select_nodes(reader: _Reader, mode: str, keep: set[URIRef] | None,
-                  claims: bool) -> list[URIRef]:
+def _select_nodes(
+    reader: _Reader, mode: str, keep: set[URIRef] | None, claims: bool
+) -> list[URIRef]:
     kg = reader.kg
     out = []
     never = set(_NEVER_NODES) | (set() if claims else {CNAI.Claim})
@@ -515,17 +591,19 @@ def _node_attributes(reader: _Reader, node: URIRef, keep: set[URIRef] | None) ->
     cls = _most_specific(reader, node, keep)
     classes = reader.classes_of(node)
     hub, region = _location(reader, node)
-    sectors = [o for p in (CNAI.inSector, CNAI.specializesIn, CNAI.sector)
-               for o in reader.objects(node, p)
-               if (o, RDF.type, CNAI.Sector) in kg.rdf]
+    sectors = [
+        o
+        for p in (CNAI.inSector, CNAI.specializesIn, CNAI.sector)
+        for o in reader.objects(node, p)
+        if (o, RDF.type, CNAI.Sector) in kg.rdf
+    ]
     return {
         "iri": str(node),
         "label": reader.label(node),
         **{f"label_{c}": (labels.get(c) or [""])[0] for c in LANGS},
         "class": reader.curie(cls) if cls is not None else "",
         "class_label": reader.label(cls) if cls is not None else "",
-        "types": " ".join(sorted(reader.curie(c) for c in classes
-                                 if str(c).startswith(str(CNAI)))),
+        "types": " ".join(sorted(reader.curie(c) for c in classes if str(c).startswith(str(CNAI)))),
         "hub": reader.labels_joined(hub),
         "region": reader.labels_joined(region),
         "sector": reader.labels_joined(sectors),
@@ -561,17 +639,20 @@ def _location(reader: _Reader, node: URIRef) -> tuple[set[Node], set[Node]]:
     return hubs, countries or world
 
 
-def _edge(reader: _Reader, subject: Node, relation: URIRef, obj: Node, fact: Node,
-          **extra: str) -> dict[str, str]:
+def _edge(
+    reader: _Reader, subject: Node, relation: URIRef, obj: Node, fact: Node, **extra: str
+) -> dict[str, str]:
     attrs = dict(reader.evidence(fact))
     fact_kind = _most_specific(reader, fact)
-    attrs.update({
-        "relation": reader.curie(relation),
-        "relation_label": reader.label(relation),
-        "subject": reader.curie(subject),
-        "object": reader.curie(obj),
-        "fact_kind": reader.curie(fact_kind) if fact_kind is not None else "",
-    })
+    attrs.update(
+        {
+            "relation": reader.curie(relation),
+            "relation_label": reader.label(relation),
+            "subject": reader.curie(subject),
+            "object": reader.curie(obj),
+            "fact_kind": reader.curie(fact_kind) if fact_kind is not None else "",
+        }
+    )
     attrs.update(extra)
     return attrs
 
@@ -592,15 +673,26 @@ def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
     for s, p, o in triples:  # to_networkx sorts the edges
         if s not in node_ids or o not in node_ids or s == o or not isinstance(p, URIRef):
             continue
-        found = sorted(statements.get((s, p, o), []), key=lambda st: (
-            reader.evidence(st)["evidence"] != "quote",
-            reader.evidence(st)["evidence"] != "definitional", str(st)))
+        found = sorted(
+            statements.get((s, p, o), []),
+            key=lambda st: (
+                reader.evidence(st)["evidence"] != "quote",
+                reader.evidence(st)["evidence"] != "definitional",
+                str(st),
+            ),
+        )
         if found:
             attrs = _edge(reader, s, p, o, found[0])
         else:
-            attrs = {"relation": reader.curie(p), "relation_label": reader.label(p),
-                     "subject": node_ids[s], "object": node_ids[o], "fact": "",
-                     "evidence": "none", "fact_kind": ""}
+            attrs = {
+                "relation": reader.curie(p),
+                "relation_label": reader.label(p),
+                "subject": node_ids[s],
+                "object": node_ids[o],
+                "fact": "",
+                "evidence": "none",
+                "fact_kind": "",
+            }
         yield node_ids[s], node_ids[o], attrs
 
 
@@ -621,8 +713,10 @@ def _partnership_extra(reader: _Reader, fact: Node, parts, u: Node, v: Node) -> 
     for member, role, _ in parts:
         if role is not None:
             roles[member].append(reader.label(role))
-    summary = "; ".join(f"{reader.label(m)}: {', '.join(sorted(r))}"
-                        for m, r in sorted(roles.items(), key=lambda kv: reader.label(kv[0])))
+    summary = "; ".join(
+        f"{reader.label(m)}: {', '.join(sorted(r))}"
+        for m, r in sorted(roles.items(), key=lambda kv: reader.label(kv[0]))
+    )
     return {
         "roles": summary,
         "subject_role": ", ".join(sorted(roles.get(u, []))),
@@ -641,8 +735,7 @@ def _fact_extra(reader: _Reader, fact: Node) -> dict[str, str]:
     }
 
 
-def _collapsed_edges(reader: _Reader, node_ids: dict[URIRef, str], directed: bool,
-                     claims: bool):
+def _collapsed_edges(reader: _Reader, node_ids: dict[URIRef, str], directed: bool, claims: bool):
     kg = reader.kg
     for spec in _NARY:
         if spec.kind == CNAI.Claim and not claims:
@@ -672,18 +765,23 @@ def _collapsed_edges(reader: _Reader, node_ids: dict[URIRef, str], directed: boo
                 if directed:
                     pairs += [(v, u) for u, v in pairs]
             for u, v in pairs:
-                yield node_ids[u], node_ids[v], _edge(reader, u, spec.relation, v, fact,
-                                                       **extra(u, v))
-            actors = list(dict.fromkeys(sources + (targets if spec.context_from_targets
-                                                   else [])))
+                yield (
+                    node_ids[u],
+                    node_ids[v],
+                    _edge(reader, u, spec.relation, v, fact, **extra(u, v)),
+                )
+            actors = list(dict.fromkeys(sources + (targets if spec.context_from_targets else [])))
             for prop in spec.context:
                 for ctx in reader.objects(fact, prop):
                     if ctx not in node_ids:
                         continue
                     for actor in actors:
                         if actor != ctx:
-                            yield node_ids[actor], node_ids[ctx], _edge(
-                                reader, actor, prop, ctx, fact, **extra(actor, ctx))
+                            yield (
+                                node_ids[actor],
+                                node_ids[ctx],
+                                _edge(reader, actor, prop, ctx, fact, **extra(actor, ctx)),
+                            )
 
 
 def _fact_node_edges(reader: _Reader, node_ids: dict[URIRef, str]):
@@ -697,15 +795,20 @@ def _fact_node_edges(reader: _Reader, node_ids: dict[URIRef, str]):
             for member, role, membership in _participations(reader, fact):
                 if member not in node_ids:
                     continue
-                extra = _partnership_extra(reader, fact, [(member, role, membership)],
-                                           member, fact)
-                yield node_ids[member], node_ids[fact], _edge(
-                    reader, member, CNAI.Participation, fact, fact, **extra)
+                extra = _partnership_extra(reader, fact, [(member, role, membership)], member, fact)
+                yield (
+                    node_ids[member],
+                    node_ids[fact],
+                    _edge(reader, member, CNAI.Participation, fact, fact, **extra),
+                )
         for _, p, o in sorted(kg.triples((fact, None, None)), key=lambda t: (str(t[1]), str(t[2]))):
             if o not in node_ids or o == fact or not isinstance(p, URIRef) or p == RDF.type:
                 continue
-            yield node_ids[fact], node_ids[o], _edge(reader, fact, p, o, fact,
-                                                     **_fact_extra(reader, fact))
+            yield (
+                node_ids[fact],
+                node_ids[o],
+                _edge(reader, fact, p, o, fact, **_fact_extra(reader, fact)),
+            )
 
 
 # --------------------------------------------------------------------------- helpers for callers
@@ -743,15 +846,20 @@ def find_node(G: nx.Graph, name: str, kg: KnowledgeGraph | None = None) -> str:
         node = kg.curie(iri)
         if node not in G:
             classes = ", ".join(kg.curie(t) for t in kg.types(iri)) or "untyped"
-            raise UsageError(f"{kg.label(iri, G.graph.get('lang'))} ({classes}) is not a node of "
-                             "the network")
+            raise UsageError(
+                f"{kg.label(iri, G.graph.get('lang'))} ({classes}) is not a node of the network"
+            )
         return node
     if name in G:
         return name
     key = normalize(str(name))
-    hits = sorted({n for n, d in G.nodes(data=True)
-                   if key in {normalize(d.get(a, "")) for a in ("iri", *(f"label_{c}"
-                                                                         for c in LANGS))}})
+    hits = sorted(
+        {
+            n
+            for n, d in G.nodes(data=True)
+            if key in {normalize(d.get(a, "")) for a in ("iri", *(f"label_{c}" for c in LANGS))}
+        }
+    )
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
@@ -761,8 +869,9 @@ def find_node(G: nx.Graph, name: str, kg: KnowledgeGraph | None = None) -> str:
     raise EntityNotFound(name)
 
 
-def nodes_of_classes(G: nx.Graph, classes: Iterable[str], kg: KnowledgeGraph | None = None
-                     ) -> set[str]:
+def nodes_of_classes(
+    G: nx.Graph, classes: Iterable[str], kg: KnowledgeGraph | None = None
+) -> set[str]:
     """Nodes of ``G`` that belong to any of ``classes`` (or a subclass).
 
     With ``kg`` a class is any CURIE, local name or label in any language (see
@@ -816,8 +925,9 @@ def write_network(G: nx.Graph, fmt: str) -> bytes:
     Characters XML cannot hold are dropped from GraphML and GEXF (see :func:`xml_safe`).
     """
     if fmt not in NETWORK_FORMATS:
-        raise UsageError(f"unknown network format {fmt!r}; choose one of: "
-                         f"{', '.join(NETWORK_FORMATS)}")
+        raise UsageError(
+            f"unknown network format {fmt!r}; choose one of: {', '.join(NETWORK_FORMATS)}"
+        )
     if fmt == "node-link":
         data = nx.node_link_data(G, edges="edges")
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -847,10 +957,12 @@ def xml_safe(text: str) -> str:
 
 def _xml_safe_copy(G: nx.Graph) -> nx.Graph:
     H = G.copy()
-    for data in (H.graph, *(d for _, d in H.nodes(data=True)),
-                 *(d for *_, d in H.edges(data=True))):
+    for data in (
+        H.graph,
+        *(d for _, d in H.nodes(data=True)),
+        *(d for *_, d in H.edges(data=True)),
+    ):
         for key, value in data.items():
             if isinstance(value, str):
                 data[key] = xml_safe(value)
     return H
-

@@ -32,8 +32,15 @@ from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..namespaces import CNAI, KG, PREFIXES, SCHEMA
 from ..network import as_network, nodes_of_classes
 
-__all__ = ["MEASURES", "CentralityResult", "Score", "centrality", "centrality_chart",
-           "centrality_rdf", "simple_graph"]
+__all__ = [
+    "MEASURES",
+    "CentralityResult",
+    "Score",
+    "centrality",
+    "centrality_chart",
+    "centrality_rdf",
+    "simple_graph",
+]
 
 #: measure -> (networkx function, its parameters)
 MEASURES: dict[str, tuple] = {
@@ -50,8 +57,11 @@ _TITLES = {
     "betweenness": {"en": "Betweenness centrality", "ko": "매개 중심성", "zh": "介数中心性"},
     "closeness": {"en": "Closeness centrality", "ko": "근접 중심성", "zh": "接近中心性"},
     "pagerank": {"en": "PageRank", "ko": "페이지랭크", "zh": "PageRank"},
-    "eigenvector": {"en": "Eigenvector centrality", "ko": "고유벡터 중심성",
-                    "zh": "特征向量中心性"},
+    "eigenvector": {
+        "en": "Eigenvector centrality",
+        "ko": "고유벡터 중심성",
+        "zh": "特征向量中心性",
+    },
     "harmonic": {"en": "Harmonic centrality", "ko": "조화 중심성", "zh": "调和中心性"},
 }
 _CJK_FAMILIES = {"ko": "Noto Sans CJK KR", "zh": "Noto Sans CJK SC", "en": "Noto Sans CJK KR"}
@@ -84,8 +94,12 @@ class CentralityResult:
     def to_dict(self) -> dict:
         """Plain data for JSON."""
         return {
-            "measure": self.measure, "directed": self.directed, "parameters": self.parameters,
-            "projection": self.projection, "nodes": self.nodes, "edges": self.edges,
+            "measure": self.measure,
+            "directed": self.directed,
+            "parameters": self.parameters,
+            "projection": self.projection,
+            "nodes": self.nodes,
+            "edges": self.edges,
             "scores": [asdict(s) for s in self.scores],
         }
 
@@ -93,8 +107,16 @@ class CentralityResult:
         """The scores as a pandas DataFrame (rank, node, label, class, score); needs pandas."""
         import pandas as pd
 
-        rows = [{"rank": s.rank, "node": s.node, "label": s.label, "class": s.class_label,
-                 "score": s.score} for s in self.scores]
+        rows = [
+            {
+                "rank": s.rank,
+                "node": s.node,
+                "label": s.label,
+                "class": s.class_label,
+                "score": s.score,
+            }
+            for s in self.scores
+        ]
         return pd.DataFrame(rows, columns=["rank", "node", "label", "class", "score"])
 
 
@@ -156,27 +178,47 @@ def centrality(
         try:
             values = func(H, **params)
         except nx.PowerIterationFailedConvergence:
-            raise CnaiKgError(f"{measure} centrality did not converge in "
-                              f"{params.get('max_iter')} iterations") from None
+            raise CnaiKgError(
+                f"{measure} centrality did not converge in {params.get('max_iter')} iterations"
+            ) from None
     keep = nodes_of_classes(G, classes, kg) if classes else set(G)
-    rows = sorted(((n, v) for n, v in values.items() if n in keep),
-                  key=lambda nv: (-nv[1], G.nodes[nv[0]].get("label", nv[0]), nv[0]))
+    rows = sorted(
+        ((n, v) for n, v in values.items() if n in keep),
+        key=lambda nv: (-nv[1], G.nodes[nv[0]].get("label", nv[0]), nv[0]),
+    )
     scores: list[Score] = []
     for i, (node, value) in enumerate(rows):
         rank = scores[-1].rank if scores and _same(scores[-1].score, value) else i + 1
         d = G.nodes[node]
-        scores.append(Score(node=node, label=d.get("label", node), cls=d.get("class", ""),
-                            class_label=d.get("class_label", ""), score=float(value), rank=rank))
+        scores.append(
+            Score(
+                node=node,
+                label=d.get("label", node),
+                cls=d.get("class", ""),
+                class_label=d.get("class_label", ""),
+                score=float(value),
+                rank=rank,
+            )
+        )
     if top is not None:
         scores = scores[:top]
     projection_info = {k: v for k, v in G.graph.items() if k != "name"}
-    parameters = {"function": f"networkx.{func.__name__}", **params,
-                  "graph": "DiGraph" if directed else "Graph"}
+    parameters = {
+        "function": f"networkx.{func.__name__}",
+        **params,
+        "graph": "DiGraph" if directed else "Graph",
+    }
     if classes:
         parameters["classes"] = sorted(str(c) for c in classes)
-    return CentralityResult(measure=measure, directed=directed, parameters=parameters,
-                            scores=scores, nodes=H.number_of_nodes(),
-                            edges=H.number_of_edges(), projection=projection_info)
+    return CentralityResult(
+        measure=measure,
+        directed=directed,
+        parameters=parameters,
+        scores=scores,
+        nodes=H.number_of_nodes(),
+        edges=H.number_of_edges(),
+        projection=projection_info,
+    )
 
 
 def _same(a: float, b: float) -> bool:
@@ -186,8 +228,9 @@ def _same(a: float, b: float) -> bool:
 # --------------------------------------------------------------------------- RDF
 
 
-def centrality_rdf(result: CentralityResult, kg: KnowledgeGraph | None = None, *,
-                   generated: datetime | None = None) -> Graph:
+def centrality_rdf(
+    result: CentralityResult, kg: KnowledgeGraph | None = None, *, generated: datetime | None = None
+) -> Graph:
     """The scores as ``cnai:CentralityScore`` nodes.
 
     Each has ``cnai:scoreOf`` (the entity), ``cnai:measure``, ``schema:value``,
@@ -206,9 +249,16 @@ def centrality_rdf(result: CentralityResult, kg: KnowledgeGraph | None = None, *
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
-    params = json.dumps({"measure": result.measure, "directed": result.directed,
-                         **result.parameters, "projection": result.projection},
-                        ensure_ascii=False, sort_keys=True)
+    params = json.dumps(
+        {
+            "measure": result.measure,
+            "directed": result.directed,
+            **result.parameters,
+            "projection": result.projection,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     stamp = Literal(generated.isoformat(), datatype=XSD.dateTime)
     for s in result.scores:
         iri = _entity_iri(s.node, kg)
@@ -251,13 +301,21 @@ def cjk_font_family(lang: str | None = None) -> list[str]:
     want = _CJK_FAMILIES.get(lang or "en", "Noto Sans CJK KR")
     found = [want] if want in names else sorted(n for n in names if n.startswith("Noto Sans CJK"))
     if not found:
-        warnings.warn("no Noto Sans CJK font found (install fonts-noto-cjk): Korean and "
-                      "Chinese labels will not render", stacklevel=2)
+        warnings.warn(
+            "no Noto Sans CJK font found (install fonts-noto-cjk): Korean and "
+            "Chinese labels will not render",
+            stacklevel=2,
+        )
     return [*found[:1], "DejaVu Sans"]
 
 
-def centrality_chart(result: CentralityResult, *, lang: str | None = None,
-                     title: str | None = None, top: int | None = 15) -> bytes:
+def centrality_chart(
+    result: CentralityResult,
+    *,
+    lang: str | None = None,
+    title: str | None = None,
+    top: int | None = 15,
+) -> bytes:
     """A horizontal bar chart of the best scores, as PNG bytes.
 
     Labels are those of the result (the language it was computed with);
@@ -286,16 +344,23 @@ def centrality_chart(result: CentralityResult, *, lang: str | None = None,
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         ordered = list(reversed(scores))
-        ax.barh([s.label for s in ordered], [s.score for s in ordered],
-                color=[colour[s.class_label or s.cls] for s in ordered])
+        ax.barh(
+            [s.label for s in ordered],
+            [s.score for s in ordered],
+            color=[colour[s.class_label or s.cls] for s in ordered],
+        )
         for i, s in enumerate(ordered):
             ax.text(s.score, i, f" {s.score:.3f}", va="center", fontsize=8)
         ax.set_title(title)
         ax.set_xlabel(_TITLES[result.measure][lang])
         ax.margins(x=0.15)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(handles=[Patch(color=colour[c], label=c) for c in classes],
-                  loc="lower right", fontsize=8, frameon=False)
+        ax.legend(
+            handles=[Patch(color=colour[c], label=c) for c in classes],
+            loc="lower right",
+            fontsize=8,
+            frameon=False,
+        )
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png")

@@ -64,11 +64,17 @@ class Communities:
     edges: int = 0
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "parameters": self.parameters,
-                "modularity": self.modularity, "nodes": self.nodes, "edges": self.edges,
-                "communities": [{"index": c.index, "size": c.size,
-                                 "members": [asdict(m) for m in c.members]}
-                                for c in self.communities]}
+        return {
+            "method": self.method,
+            "parameters": self.parameters,
+            "modularity": self.modularity,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "communities": [
+                {"index": c.index, "size": c.size, "members": [asdict(m) for m in c.members]}
+                for c in self.communities
+            ],
+        }
 
 
 def communities(
@@ -109,13 +115,24 @@ def communities(
 
     def member(n):
         d = G.nodes[n]
-        return Member(node=n, label=d.get("label", n), cls=d.get("class", ""),
-                      class_label=d.get("class_label", ""), degree=H.degree(n))
+        return Member(
+            node=n,
+            label=d.get("label", n),
+            cls=d.get("class", ""),
+            class_label=d.get("class_label", ""),
+            degree=H.degree(n),
+        )
 
-    groups = [sorted((member(n) for n in part),
-                     key=lambda m: (-m.degree, m.label.casefold(), m.node)) for part in parts]
+    groups = [
+        sorted((member(n) for n in part), key=lambda m: (-m.degree, m.label.casefold(), m.node))
+        for part in parts
+    ]
     groups.sort(key=lambda ms: (-len(ms), ms[0].label.casefold()))
-    return Communities(method=method, parameters=params, modularity=float(modularity),
-                       communities=[Community(index=i + 1, members=tuple(ms))
-                                    for i, ms in enumerate(groups)],
-                       nodes=H.number_of_nodes(), edges=H.number_of_edges())
+    return Communities(
+        method=method,
+        parameters=params,
+        modularity=float(modularity),
+        communities=[Community(index=i + 1, members=tuple(ms)) for i, ms in enumerate(groups)],
+        nodes=H.number_of_nodes(),
+        edges=H.number_of_edges(),
+    )

@@ -34,9 +34,14 @@ class Neighbor:
     path: EvidencePath
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "label": self.label, "class": self.cls,
-                "class_label": self.class_label, "distance": self.distance,
-                "path": self.path.to_dict()}
+        return {
+            "node": self.node,
+            "label": self.label,
+            "class": self.cls,
+            "class_label": self.class_label,
+            "distance": self.distance,
+            "path": self.path.to_dict(),
+        }
 
 
 def neighbors(
@@ -77,7 +82,14 @@ def neighbors(
         if node == centre or (keep is not None and node not in keep):
             continue
         d = G.nodes[node]
-        out.append(Neighbor(node=node, label=d.get("label", node), cls=d.get("class", ""),
-                            class_label=d.get("class_label", ""), distance=len(nodes) - 1,
-                            path=path_of(G, nodes, via=via_set, directed=directed)))
+        out.append(
+            Neighbor(
+                node=node,
+                label=d.get("label", node),
+                cls=d.get("class", ""),
+                class_label=d.get("class_label", ""),
+                distance=len(nodes) - 1,
+                path=path_of(G, nodes, via=via_set, directed=directed),
+            )
+        )
     return sorted(out, key=lambda n: (n.distance, n.label.casefold(), n.node))

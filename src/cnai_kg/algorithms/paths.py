@@ -88,14 +88,18 @@ class EvidencePath:
         return format_path(self)
 
     def to_dict(self) -> dict:
-        return {"length": self.length,
-                "nodes": [{"id": n, "label": lab} for n, lab in zip(self.nodes, self.labels,
-                                                                    strict=True)],
-                "hops": [{**asdict(h), "arrow": h.arrow} for h in self.hops]}
+        return {
+            "length": self.length,
+            "nodes": [
+                {"id": n, "label": lab} for n, lab in zip(self.nodes, self.labels, strict=True)
+            ],
+            "hops": [{**asdict(h), "arrow": h.arrow} for h in self.hops],
+        }
 
 
-def walkable(G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] = (),
-             directed: bool = False) -> nx.Graph:
+def walkable(
+    G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] = (), directed: bool = False
+) -> nx.Graph:
     """The simple graph paths are searched on: one edge per linked pair.
 
     Only edges whose relation is in ``via`` (all when None) count; nodes in
@@ -118,8 +122,14 @@ def walkable(G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] =
 
 #: Which fact a hop shows when several link the same pair: direct statements
 #: first, then partnerships (they carry roles), then the other n-ary facts.
-_KIND_ORDER = {"cnai:Statement": 0, "cnai:Partnership": 1, "cnai:Opportunity": 2,
-               "cnai:Risk": 3, "cnai:Mitigation": 3, "cnai:Claim": 5}
+_KIND_ORDER = {
+    "cnai:Statement": 0,
+    "cnai:Partnership": 1,
+    "cnai:Opportunity": 2,
+    "cnai:Risk": 3,
+    "cnai:Mitigation": 3,
+    "cnai:Claim": 5,
+}
 
 
 def _rank(hop_forward: bool, d: dict) -> tuple:
@@ -132,17 +142,18 @@ def _rank(hop_forward: bool, d: dict) -> tuple:
     )
 
 
-def hop_between(G: nx.Graph, u: str, v: str, *, via: set[str] | None = None,
-                directed: bool = False) -> Hop:
+def hop_between(
+    G: nx.Graph, u: str, v: str, *, via: set[str] | None = None, directed: bool = False
+) -> Hop:
     """The best-sourced fact linking ``u`` to ``v`` in ``G``, as a :class:`Hop`."""
     candidates: list[tuple[bool, dict, str]] = []
     if G.is_directed():
         pairs = [(u, v, True)] + ([] if directed else [(v, u, False)])
         for a, b, fwd in pairs:
-            for key, d in (G[a][b].items() if G.has_edge(a, b) else ()):
+            for key, d in G[a][b].items() if G.has_edge(a, b) else ():
                 candidates.append((fwd, d, key))
     else:
-        for key, d in (G[u][v].items() if G.has_edge(u, v) else ()):
+        for key, d in G[u][v].items() if G.has_edge(u, v) else ():
             candidates.append((d.get("subject") == u, d, key))
     candidates = [c for c in candidates if via is None or c[1]["relation"] in via]
     if not candidates:
@@ -151,25 +162,46 @@ def hop_between(G: nx.Graph, u: str, v: str, *, via: set[str] | None = None,
     facts = {(d.get("fact") or d.get("relation"), d.get("relation")) for _, d, _ in candidates}
     symmetric = best.get("relation") in SYMMETRIC_RELATIONS
     return Hop(
-        source=u, source_label=G.nodes[u].get("label", u),
-        target=v, target_label=G.nodes[v].get("label", v),
-        relation=best["relation"], relation_label=best.get("relation_label", best["relation"]),
-        forward=forward, symmetric=symmetric,
+        source=u,
+        source_label=G.nodes[u].get("label", u),
+        target=v,
+        target_label=G.nodes[v].get("label", v),
+        relation=best["relation"],
+        relation_label=best.get("relation_label", best["relation"]),
+        forward=forward,
+        symmetric=symmetric,
         fact_id=str(key).split("|")[0] if best.get("fact") else "",
-        **{k: best.get(k, "") for k in ("fact", "fact_kind", "fact_label", "evidence", "quote",
-                                        "document", "report", "why", "caveat", "roles",
-                                        "status", "target_market")},
+        **{
+            k: best.get(k, "")
+            for k in (
+                "fact",
+                "fact_kind",
+                "fact_label",
+                "evidence",
+                "quote",
+                "document",
+                "report",
+                "why",
+                "caveat",
+                "roles",
+                "status",
+                "target_market",
+            )
+        },
         alternatives=len(facts) - 1,
     )
 
 
-def path_of(G: nx.Graph, nodes: list[str], *, via: set[str] | None = None,
-            directed: bool = False) -> EvidencePath:
+def path_of(
+    G: nx.Graph, nodes: list[str], *, via: set[str] | None = None, directed: bool = False
+) -> EvidencePath:
     """An :class:`EvidencePath` along ``nodes``."""
-    hops = tuple(hop_between(G, a, b, via=via, directed=directed)
-                 for a, b in itertools.pairwise(nodes))
-    return EvidencePath(nodes=tuple(nodes),
-                        labels=tuple(G.nodes[n].get("label", n) for n in nodes), hops=hops)
+    hops = tuple(
+        hop_between(G, a, b, via=via, directed=directed) for a, b in itertools.pairwise(nodes)
+    )
+    return EvidencePath(
+        nodes=tuple(nodes), labels=tuple(G.nodes[n].get("label", n) for n in nodes), hops=hops
+    )
 
 
 def evidence_paths(
@@ -241,8 +273,11 @@ def evidence_paths(
     except nx.NetworkXNoPath:
         pass
     if not paths:
-        raise NoPath(_no_path_message(G, s, t, max_hops=max_hops, via=via_set,
-                                      avoid=avoided, directed=directed))
+        raise NoPath(
+            _no_path_message(
+                G, s, t, max_hops=max_hops, via=via_set, avoid=avoided, directed=directed
+            )
+        )
     return paths
 
 
@@ -271,11 +306,13 @@ def format_path(path: EvidencePath, *, title: str = "path") -> str:
         if hop.evidence == "quote":
             for j, quote in enumerate(hop.quote.split("\n")):
                 lines.append(f"{pad}{'quote: ' if j == 0 else '       '}“{quote}”")
-            lines.append(f"{pad}source: {hop.document}" + (f" ← {hop.report}" if hop.report
-                                                             else ""))
+            lines.append(
+                f"{pad}source: {hop.document}" + (f" ← {hop.report}" if hop.report else "")
+            )
         elif hop.evidence == "definitional":
-            lines.append(f"{pad}definitional: "
-                         f"{hop.why or 'background knowledge, not from the source'}")
+            lines.append(
+                f"{pad}definitional: {hop.why or 'background knowledge, not from the source'}"
+            )
         else:
             lines.append(f"{pad}evidence: none (no statement describes this triple)")
         if hop.caveat:

@@ -37,19 +37,27 @@ __all__ = ["register"]
 
 def projection_options(f):
     """``--partnerships`` and ``--claims``: how n-ary facts enter the network."""
-    f = click.option("--claims", is_flag=True,
-                     help="Also link the entities each claim is about (off: claims form "
-                          "cliques that swamp the measures).")(f)
-    f = click.option("--partnerships", type=click.Choice(PARTNERSHIP_MODES), default="collapse",
-                     show_default=True,
-                     help="collapse: partner–partner edges carrying the partnership; nodes: "
-                          "partnerships, opportunities and risks stay nodes (bipartite).")(f)
+    f = click.option(
+        "--claims",
+        is_flag=True,
+        help="Also link the entities each claim is about (off: claims form "
+        "cliques that swamp the measures).",
+    )(f)
+    f = click.option(
+        "--partnerships",
+        type=click.Choice(PARTNERSHIP_MODES),
+        default="collapse",
+        show_default=True,
+        help="collapse: partner–partner edges carrying the partnership; nodes: "
+        "partnerships, opportunities and risks stay nodes (bipartite).",
+    )(f)
     return f
 
 
 def format_option(*choices: str):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0],
-                        show_default=True)
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+    )
 
 
 def _width(text: str) -> int:
@@ -91,26 +99,60 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozense
 
 @click.command()
 @click.option("--measure", type=click.Choice(list(MEASURES)), default="degree", show_default=True)
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many entities to list and plot.")
-@click.option("--class", "classes", multiple=True, metavar="CLASS",
-              help="Rank only entities of CLASS (e.g. Company, 기업); repeatable. Scores are "
-                   "computed on the whole network.")
-@click.option("--relation", "relations", multiple=True, metavar="REL",
-              help="Keep only edges of relation REL (e.g. Partnership, basedIn); repeatable.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many entities to list and plot.",
+)
+@click.option(
+    "--class",
+    "classes",
+    multiple=True,
+    metavar="CLASS",
+    help="Rank only entities of CLASS (e.g. Company, 기업); repeatable. Scores are "
+    "computed on the whole network.",
+)
+@click.option(
+    "--relation",
+    "relations",
+    multiple=True,
+    metavar="REL",
+    help="Keep only edges of relation REL (e.g. Partnership, basedIn); repeatable.",
+)
 @click.option("--directed", is_flag=True, help="Follow the direction of relations.")
 @projection_options
 @format_option("table", "csv", "json")
-@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
-              help="Also write a bar chart of the top entities (PNG).")
-@click.option("--write-rdf", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Also write every score as cnai:CentralityScore RDF (Turtle unless the "
-                   "suffix says otherwise).")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.png",
+    help="Also write a bar chart of the top entities (PNG).",
+)
+@click.option(
+    "--write-rdf",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Also write every score as cnai:CentralityScore RDF (Turtle unless the "
+    "suffix says otherwise).",
+)
 @lang_option
 @pass_kg
-def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, ...],
-               relations: tuple[str, ...], directed: bool, partnerships: str, claims: bool,
-               fmt: str, plot: str | None, write_rdf: str | None, lang: str) -> None:
+def centrality(
+    kg: KnowledgeGraph,
+    measure: str,
+    top: int,
+    classes: tuple[str, ...],
+    relations: tuple[str, ...],
+    directed: bool,
+    partnerships: str,
+    claims: bool,
+    fmt: str,
+    plot: str | None,
+    write_rdf: str | None,
+    lang: str,
+) -> None:
     """Rank entities by a centrality measure (networkx on the entity network).
 
     \b
@@ -118,17 +160,23 @@ def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, .
       cnai-kg centrality --measure betweenness --top 10
       cnai-kg centrality --measure pagerank --class Company --lang ko --plot top.png
     """
-    result = run_centrality(kg, measure, directed=directed, classes=classes or None, lang=lang,
-                            partnerships=partnerships, claims=claims,
-                            relations=relations or None)
+    result = run_centrality(
+        kg,
+        measure,
+        directed=directed,
+        classes=classes or None,
+        lang=lang,
+        partnerships=partnerships,
+        claims=claims,
+        relations=relations or None,
+    )
     shown = result.scores[:top]
     if plot:
         atomic_write(plot, centrality_chart(result, lang=lang, top=top))
         click.echo(f"wrote {plot} (top {len(shown)}, {measure})", err=True)
     if write_rdf:
         graph = centrality_rdf(result, kg)
-        atomic_write(write_rdf, graph.serialize(format=rdf_format_for(write_rdf),
-                                                encoding="utf-8"))
+        atomic_write(write_rdf, graph.serialize(format=rdf_format_for(write_rdf), encoding="utf-8"))
         click.echo(f"wrote {write_rdf} ({len(result.scores)} scores)", err=True)
     if fmt == "json":
         data = result.to_dict()
@@ -144,8 +192,10 @@ def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, .
         click.echo(buf.getvalue(), nl=False)
         return
     how = "directed" if directed else "undirected"
-    click.echo(f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
-               f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'})")
+    click.echo(
+        f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
+        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'})"
+    )
     rows = [[str(s.rank), s.label, s.class_label, f"{s.score:.4f}", s.node] for s in shown]
     for line in _table(["rank", "entity", "class", "score", "id"], rows, right={0, 3}):
         click.echo(line)
@@ -157,22 +207,43 @@ def centrality(kg: KnowledgeGraph, measure: str, top: int, classes: tuple[str, .
 @click.command()
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
-@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Show the K shortest simple paths.")
-@click.option("--max-hops", type=click.IntRange(min=1), default=None,
-              help="Longest path accepted.")
-@click.option("--via", multiple=True, metavar="REL",
-              help="Use only relation REL (e.g. Partnership, inGroup, 소재지); repeatable.")
-@click.option("--avoid", multiple=True, metavar="ENTITY",
-              help="Do not pass through ENTITY; repeatable.")
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Show the K shortest simple paths.",
+)
+@click.option("--max-hops", type=click.IntRange(min=1), default=None, help="Longest path accepted.")
+@click.option(
+    "--via",
+    multiple=True,
+    metavar="REL",
+    help="Use only relation REL (e.g. Partnership, inGroup, 소재지); repeatable.",
+)
+@click.option(
+    "--avoid", multiple=True, metavar="ENTITY", help="Do not pass through ENTITY; repeatable."
+)
 @click.option("--directed", is_flag=True, help="Follow relations only in their direction.")
 @projection_options
 @format_option("text", "json")
 @lang_option
 @pass_kg
-def path(kg: KnowledgeGraph, source: str, target: str, k: int, max_hops: int | None,
-         via: tuple[str, ...], avoid: tuple[str, ...], directed: bool, partnerships: str,
-         claims: bool, fmt: str, lang: str) -> None:
+def path(
+    kg: KnowledgeGraph,
+    source: str,
+    target: str,
+    k: int,
+    max_hops: int | None,
+    via: tuple[str, ...],
+    avoid: tuple[str, ...],
+    directed: bool,
+    partnerships: str,
+    claims: bool,
+    fmt: str,
+    lang: str,
+) -> None:
     """Shortest paths from A to B as evidence chains.
 
     Each hop prints its two entities, the relation, and the quote and source
@@ -184,14 +255,26 @@ def path(kg: KnowledgeGraph, source: str, target: str, k: int, max_hops: int | N
       cnai-kg path Pony.ai WeRide --via Partnership
       cnai-kg path "Korean vision-camera and gripper makers" ROKAE --k 3
     """
-    paths = evidence_paths(kg, source, target, k=k, max_hops=max_hops, via=via or None,
-                           avoid=avoid, directed=directed, lang=lang,
-                           partnerships=partnerships, claims=claims)
+    paths = evidence_paths(
+        kg,
+        source,
+        target,
+        k=k,
+        max_hops=max_hops,
+        via=via or None,
+        avoid=avoid,
+        directed=directed,
+        lang=lang,
+        partnerships=partnerships,
+        claims=claims,
+    )
     if fmt == "json":
         first = paths[0]
-        data = {"source": {"id": first.nodes[0], "label": first.labels[0]},
-                "target": {"id": first.nodes[-1], "label": first.labels[-1]},
-                "paths": [p.to_dict() for p in paths]}
+        data = {
+            "source": {"id": first.nodes[0], "label": first.labels[0]},
+            "target": {"id": first.nodes[-1], "label": first.labels[-1]},
+            "paths": [p.to_dict() for p in paths],
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for n, p in enumerate(paths, 1):
@@ -207,16 +290,30 @@ def path(kg: KnowledgeGraph, source: str, target: str, k: int, max_hops: int | N
 @click.argument("entity")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--via", multiple=True, metavar="REL", help="Follow only relation REL; repeatable.")
-@click.option("--class", "classes", multiple=True, metavar="CLASS",
-              help="List only neighbours of CLASS; repeatable.")
+@click.option(
+    "--class",
+    "classes",
+    multiple=True,
+    metavar="CLASS",
+    help="List only neighbours of CLASS; repeatable.",
+)
 @click.option("--directed", is_flag=True, help="Follow relations only in their direction.")
 @projection_options
 @format_option("text", "json")
 @lang_option
 @pass_kg
-def neighbors(kg: KnowledgeGraph, entity: str, hops: int, via: tuple[str, ...],
-              classes: tuple[str, ...], directed: bool, partnerships: str, claims: bool,
-              fmt: str, lang: str) -> None:
+def neighbors(
+    kg: KnowledgeGraph,
+    entity: str,
+    hops: int,
+    via: tuple[str, ...],
+    classes: tuple[str, ...],
+    directed: bool,
+    partnerships: str,
+    claims: bool,
+    fmt: str,
+    lang: str,
+) -> None:
     """Entities within --hops of ENTITY, nearest first, with how each is reached.
 
     \b
@@ -224,20 +321,26 @@ def neighbors(kg: KnowledgeGraph, entity: str, hops: int, via: tuple[str, ...],
       cnai-kg neighbors Uber
       cnai-kg neighbors 우버 --hops 2 --class Company --lang ko
     """
-    found = run_neighbors(kg, entity, hops=hops, via=via or None, classes=classes or None,
-                          directed=directed, lang=lang, partnerships=partnerships,
-                          claims=claims)
+    found = run_neighbors(
+        kg,
+        entity,
+        hops=hops,
+        via=via or None,
+        classes=classes or None,
+        directed=directed,
+        lang=lang,
+        partnerships=partnerships,
+        claims=claims,
+    )
     if fmt == "json":
         click.echo(json.dumps([n.to_dict() for n in found], ensure_ascii=False, indent=2))
         return
     centre = kg.label(kg.resolve(entity), lang)
     within = f"{hops} hop{'s' if hops != 1 else ''}"
-    click.echo(f"{centre}: {len(found)} entit{'y' if len(found) == 1 else 'ies'} "
-               f"within {within}")
+    click.echo(f"{centre}: {len(found)} entit{'y' if len(found) == 1 else 'ies'} within {within}")
     rows = []
     for n in found:
-        route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}"
-                                               for h in n.path.hops])
+        route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}" for h in n.path.hops])
         rows.append([str(n.distance), n.label, n.class_label, route])
     for line in _table(["hops", "entity", "class", "via"], rows, right={0}):
         click.echo(line)
@@ -248,20 +351,44 @@ def neighbors(kg: KnowledgeGraph, entity: str, hops: int, via: tuple[str, ...],
 
 @click.command()
 @click.option("--method", type=click.Choice(METHODS), default="louvain", show_default=True)
-@click.option("--resolution", type=float, default=1.0, show_default=True,
-              help="Above 1: smaller communities (louvain, greedy).")
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Above 1: smaller communities (louvain, greedy).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (louvain).")
-@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
-              help="List only communities with at least this many members.")
-@click.option("--relation", "relations", multiple=True, metavar="REL",
-              help="Keep only edges of relation REL; repeatable.")
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="List only communities with at least this many members.",
+)
+@click.option(
+    "--relation",
+    "relations",
+    multiple=True,
+    metavar="REL",
+    help="Keep only edges of relation REL; repeatable.",
+)
 @projection_options
 @format_option("text", "json")
 @lang_option
 @pass_kg
-def communities(kg: KnowledgeGraph, method: str, resolution: float, seed: int, min_size: int,
-                relations: tuple[str, ...], partnerships: str, claims: bool, fmt: str,
-                lang: str) -> None:
+def communities(
+    kg: KnowledgeGraph,
+    method: str,
+    resolution: float,
+    seed: int,
+    min_size: int,
+    relations: tuple[str, ...],
+    partnerships: str,
+    claims: bool,
+    fmt: str,
+    lang: str,
+) -> None:
     """Group the entities into communities (Louvain by default); members listed by label.
 
     \b
@@ -269,9 +396,16 @@ def communities(kg: KnowledgeGraph, method: str, resolution: float, seed: int, m
       cnai-kg communities
       cnai-kg communities --method greedy --lang zh
     """
-    found = run_communities(kg, method=method, resolution=resolution, seed=seed, lang=lang,
-                            partnerships=partnerships, claims=claims,
-                            relations=relations or None)
+    found = run_communities(
+        kg,
+        method=method,
+        resolution=resolution,
+        seed=seed,
+        lang=lang,
+        partnerships=partnerships,
+        claims=claims,
+        relations=relations or None,
+    )
     listed = [c for c in found.communities if c.size >= min_size]
     if fmt == "json":
         data = found.to_dict()
@@ -279,15 +413,19 @@ def communities(kg: KnowledgeGraph, method: str, resolution: float, seed: int, m
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     params = ", ".join(f"{k} {v}" for k, v in found.parameters.items())
-    click.echo(f"{method} communities ({params}{'; ' if params else ''}{found.nodes} nodes, "
-               f"{found.edges} edges): {len(found.communities)} communities, modularity "
-               f"{found.modularity:.3f}")
+    click.echo(
+        f"{method} communities ({params}{'; ' if params else ''}{found.nodes} nodes, "
+        f"{found.edges} edges): {len(found.communities)} communities, modularity "
+        f"{found.modularity:.3f}"
+    )
     for c in listed:
         click.echo(f"{c.index:>2}. ({c.size}) {', '.join(c.labels)}")
     hidden = len(found.communities) - len(listed)
     if hidden:
-        click.echo(f"    … and {hidden} smaller communit{'y' if hidden == 1 else 'ies'} "
-                   f"(--min-size {min_size})")
+        click.echo(
+            f"    … and {hidden} smaller communit{'y' if hidden == 1 else 'ies'} "
+            f"(--min-size {min_size})"
+        )
 
 
 def register(cli: click.Group) -> None:
