@@ -56,7 +56,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -177,26 +177,49 @@ class _Nary:
 _NARY = (
     # partners jointly target a market and work in a sector
     _Nary(
-        CNAI.Partnership,
-        CNAI.Partnership,
-        (ORG.member,),
-        (),
-        (CNAI.targetMarket, CNAI.sector),
-        True,
+        kind=CNAI.Partnership,
+        relation=CNAI.Partnership,
+        sources=(ORG.member,),
+        targets=(),
+        context=(CNAI.targetMarket, CNAI.sector),
+        context_from_targets=True,
     ),
     # the market, technology and sector of an opportunity are the beneficiary's
     _Nary(
-        CNAI.Opportunity,
-        CNAI.Opportunity,
-        (CNAI.beneficiary,),
-        (CNAI.counterparty,),
-        (CNAI.targetMarket, CNAI.technology, CNAI.sector),
-        False,
+        kind=CNAI.Opportunity,
+        relation=CNAI.Opportunity,
+        sources=(CNAI.beneficiary,),
+        targets=(CNAI.counterparty,),
+        context=(CNAI.targetMarket, CNAI.technology, CNAI.sector),
+        context_from_targets=False,
     ),
-    # who faces a risk, the law behind it, the region it concerns
-    _Nary(CNAI.Risk, CNAI.Risk, (CNAI.beneficiary,), (CNAI.concernsLaw,), (CNAI.region,), False),
-    _Nary(CNAI.Mitigation, CNAI.Mitigation, (CNAI.beneficiary,), (CNAI.involves,), (), False),
-    _Nary(CNAI.Claim, CNAI.Claim, (CNAI.about,), (), (), True),
+    # who faces a risk -> the law behind it, and the region it concerns
+    _Nary(
+        kind=CNAI.Risk,
+        relation=CNAI.Risk,
+        sources=(CNAI.beneficiary,),
+        targets=(CNAI.concernsLaw,),
+        context=(CNAI.region,),
+        context_from_targets=False,
+    ),
+    # who a mitigation is for -> the organisations it works through
+    _Nary(
+        kind=CNAI.Mitigation,
+        relation=CNAI.Mitigation,
+        sources=(CNAI.beneficiary,),
+        targets=(CNAI.involves,),
+        context=(),
+        context_from_targets=False,
+    ),
+    # everything a claim is about, pairwise (only with claims=True)
+    _Nary(
+        kind=CNAI.Claim,
+        relation=CNAI.Claim,
+        sources=(CNAI.about,),
+        targets=(),
+        context=(),
+        context_from_targets=True,
+    ),
 )
 
 
@@ -215,13 +238,9 @@ class _Reader:
         self._types: dict[Node, list[URIRef]] = {}
         self._classes: dict[Node, set[URIRef]] = {}
         self.superclasses: dict[URIRef, set[URIRef]] = {}
-        for cls in {o for o in self.objects_of_type()}:
+        classes = {c for _, _, c in kg.triples((None, RDF.type, None)) if isinstance(c, URIRef)}
+        for cls in classes:
             self.superclasses[cls] = self._supers(cls)
-
-    def objects_of_type(self) -> Iterable[Node]:
-        for _, _, cls in self.kg.triples((None, RDF.type, None)):
-            if isinstance(cls, URIRef):
-                yield cls
 
     def _supers(self, cls: URIRef) -> set[URIRef]:
         seen = {cls}
@@ -255,6 +274,15 @@ class _Reader:
         for _, _, o in self.kg.triples((s, p, None)):
             return o
         return None
+
+    def text(self, s: Node, p: URIRef) -> str:
+        """A literal value of ``s p``, in the chosen language when there is one."""
+        values = [o for o in self.objects(s, p) if isinstance(o, Literal)]
+        for code in [*lang_order(self.lang), None]:
+            for value in values:
+                if value.language == code:
+                    return str(value)
+        return str(values[0]) if values else ""
 
     def objects(self, s: Node, p: URIRef) -> list[Node]:
         return sorted({o for _, _, o in self.kg.triples((s, p, None))}, key=str)
@@ -293,7 +321,7 @@ class _Reader:
                     ) not in reports:
                         reports.append(self.label(report))
         definitional = (fact, RDF.type, CNAI.DefinitionalFact) in self.kg.rdf
-        why = self.value(fact, RDFS.comment) if definitional else None
+        why = self.text(fact, RDFS.comment) if definitional else ""
         if quotes:
             kind = "quote"
         elif definitional:
@@ -305,7 +333,7 @@ class _Reader:
             "quote": "\n".join(quotes),
             "document": "; ".join(documents),
             "report": "; ".join(reports),
-            "why": str(why) if why is not None else "",
+            "why": why,
             "caveat": " ".join(str(c) for c in self.objects(fact, CNAI.caveat)),
             "fact": str(fact) if isinstance(fact, URIRef) else "",
             "fact_label": self.label(fact) if (fact, RDFS.label, None) in self.kg.rdf else "",
@@ -408,15 +436,6 @@ def resolve_relations(
     for name in names:
         key = normalize(name)
         if key not in index:
-            if ":" in name and name.split(":", 1)[0] in {
-                "cnai",
-                "org",
-                "schema",
-                "dcterms",
-                "skos",
-            }:
-                out.add(name)  # a valid relation that simply has no edge here
-                continue
             choices = ", ".join(r.split(":", 1)[-1] for r in relation_names(G))
             raise UsageError(f"unknown relation {name!r}; choose from: {choices}")
         out.add(index[key])
