@@ -26,6 +26,31 @@ from .namespaces import CNAI, KG, PREFIXES
 
 __version__ = "0.1.0"
 
+# The analyses import networkx, scipy and matplotlib; load them on first use so
+# that `import cnai_kg` (and every CLI command) stays quick.
+_LAZY = {
+    "centrality": "algorithms",
+    "communities": "algorithms",
+    "evidence_paths": "algorithms",
+    "neighbors": "algorithms",
+    "export_network": "network",
+    "to_networkx": "network",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 __all__ = [
     "CNAI",
     "KG",
@@ -45,5 +70,11 @@ __all__ = [
     "QueryTimeout",
     "ShapeViolation",
     "UsageError",
+    "centrality",
+    "communities",
+    "evidence_paths",
+    "export_network",
     "load",
+    "neighbors",
+    "to_networkx",
 ]
