@@ -81,7 +81,10 @@ def test_tsv_is_w3c_tsv():
 
 
 def test_json_is_w3c_json():
-    doc = json.loads(SAMPLE.serialize("json"))
+    data = SAMPLE.serialize("json")
+    assert data.startswith(b'{"head": {"vars": ["s", "label", "n"]}, "results": ')
+    assert data.endswith(b"}\n")
+    doc = json.loads(data)
     assert doc["head"] == {"vars": ["s", "label", "n"]}
     assert doc["results"]["bindings"] == [
         {

@@ -292,3 +292,32 @@ def test_cli_timeout_exit_code_and_message():
 def test_cli_regex_bomb_stops():
     result = CliRunner().invoke(cli, ["query", "--timeout", "0.5", REGEX_BOMB])
     assert (result.exit_code, result.stderr) == (4, f"Error: {TIMEOUT_MESSAGE}\n")
+
+
+def test_an_interrupt_swallowed_by_a_finaliser_is_repeated_quietly(kg, capsys):
+    """An interrupt that lands in ``__del__`` cannot propagate: the next one stops the query,
+    and the lost one is not reported on stderr."""
+    import gc
+    import sys
+
+    seen = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(u.exc_type)
+
+    def slow_callback(phase, info):
+        if phase == "start":
+            threading.Event().wait(0.001)
+
+    gc.callbacks.append(slow_callback)
+    old_threshold = gc.get_threshold()
+    gc.set_threshold(50)
+    try:
+        with pytest.raises(QueryTimeout):
+            kg.query(ORDERED, timeout=0.5, max_rows=None)
+    finally:
+        gc.callbacks.remove(slow_callback)
+        gc.set_threshold(*old_threshold)
+        sys.unraisablehook = previous
+    assert seen == []
+    assert sys.unraisablehook is previous
+    assert capsys.readouterr().err == ""

@@ -50,11 +50,14 @@ import ctypes
 import difflib
 import html
 import io
+import json
 import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -650,12 +653,37 @@ def _with_thread(fn: Callable[[], Any], timeout: float) -> Any:
     return box["value"]
 
 
+@contextmanager
+def _quiet_interrupts():
+    """Keep interrupts that land in a ``__del__`` or gc callback off stderr.
+
+    Python cannot propagate an exception out of those; it reports it as
+    "Exception ignored in ..." instead. Such an interrupt is lost, and the next
+    repeat (every :data:`_REFIRE` seconds) stops the query, so the report is noise.
+    Every other unraisable exception still reaches the previous hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if isinstance(unraisable.exc_value, _Interrupted) or unraisable.exc_type is _Interrupted:
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = previous
+
+
 def _call_with_timeout(fn: Callable[[], Any], timeout: float | None) -> Any:
     if timeout is None or timeout <= 0:
         return fn()
-    if _can_use_alarm():
-        return _with_alarm(fn, timeout)
-    return _with_thread(fn, timeout)
+    with _quiet_interrupts():
+        if _can_use_alarm():
+            return _with_alarm(fn, timeout)
+        return _with_thread(fn, timeout)
 
 
 # --------------------------------------------------------------------------- results
@@ -984,8 +1012,9 @@ class Rows(Sequence[ResultRow]):
         """The answer as bytes in ``csv``, ``tsv``, ``json``, ``xml`` or ``table``.
 
         ``csv`` and ``json`` use rdflib's serialisers (they follow the W3C
-        recommendations); ``tsv`` (missing in rdflib) and ``xml`` (rdflib's loses
-        carriage returns) are written here. ASK answers have no CSV or TSV form.
+        recommendations; the JSON gets its ``head`` first, as endpoints write it);
+        ``tsv`` (missing in rdflib) and ``xml`` (rdflib's loses carriage returns)
+        are written here. ASK answers have no CSV or TSV form.
         """
         if fmt == "table":
             return _render_table(self.to_table(lang, raw=raw)).encode("utf-8")
@@ -1003,7 +1032,14 @@ class Rows(Sequence[ResultRow]):
         if fmt == "xml":
             return self._xml().encode("utf-8")
         data = self.to_result().serialize(format=fmt, encoding="utf-8")
-        return data if isinstance(data, bytes) else data.encode("utf-8")
+        data = data if isinstance(data, bytes) else data.encode("utf-8")
+        if fmt == "json":
+            # rdflib writes "results" before "head"; endpoints and the W3C examples put the
+            # head first, which streaming readers rely on
+            doc = json.loads(data)
+            ordered = {"head": doc.pop("head"), **doc}
+            data = (json.dumps(ordered, ensure_ascii=False) + "\n").encode("utf-8")
+        return data
 
     def _xml(self) -> str:
         out = [

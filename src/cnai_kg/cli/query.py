@@ -168,7 +168,7 @@ def query(
         max_rows=max_rows or None,
         bindings=_parse_params(params),
     )
-    terminal = output is None and sys.stdout.isatty()
+    terminal = output is None and _terminal()
     chosen = _choose_format(result, fmt, output, terminal)
     if isinstance(result, Rows) and result.kind == "ASK" and chosen == "table":
         data = (str(bool(result)).lower() + "\n").encode()
@@ -189,6 +189,11 @@ def query(
     click.echo(data, nl=False)
     if chosen == "table" and not (isinstance(result, Rows) and result.kind == "ASK"):
         click.echo(_count(result), err=True)
+
+
+def _terminal() -> bool:
+    """Is stdout a terminal (tables by default, rich output)?"""
+    return sys.stdout.isatty()
 
 
 def _count(result) -> str:
