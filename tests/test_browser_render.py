@@ -224,7 +224,7 @@ def test_search_by_mouse_and_no_match(kg, session, tmp_path):
 def test_clicking_a_fact_node_shows_its_quote(kg, session, tmp_path):
     view = kg.render()
     partnership = "kg:partnership-ponyai-uber"
-    fact = view.node_info[partnership]["fact"]
+    fact = view.facts[view.node_info[partnership]["fact"]]
     s = session(view.save(tmp_path / "click.html")).open()
     s.click_node(partnership)
     assert (

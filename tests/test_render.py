@@ -237,9 +237,11 @@ def test_edge_details_carry_quote_and_document(mini):
 
 
 def test_fact_node_details(mini):
-    info = render(mini, lang="en").node_info["kg:P1"]
+    view = render(mini, lang="en")
+    info = view.node_info["kg:P1"]
     assert info["kind"] == "Partnership"
-    assert info["fact"] == {
+    assert info["fact"] == "kg:P1"
+    assert view.facts["kg:P1"] == {
         "quotes": ["Pony.ai와 WeRide는 우버(Uber)와 손잡고"],
         "documents": ["Test article"],
         "definitional": False,
@@ -248,9 +250,10 @@ def test_fact_node_details(mini):
     assert ["status", "active"] in info["attrs"]
     assert ["Role", "Pony.ai: technology provider"] in info["attrs"]
     assert ["Role", "Uber: platform operator"] in info["attrs"]
-    member = render(mini).edge_info[
-        edge(render(mini), "kg:Uber", "cnai:Participation", "kg:P1")["id"]
-    ]
+    # the partners' edges share the partnership's fact record
+    link = edge(view, "kg:Uber", "cnai:Participation", "kg:P1")
+    assert (link["fact"], link["role"]) == ("kg:P1", "platform operator")
+    member = view.edge_info[link["id"]]
     assert member["role"] == "platform operator"
     assert member["fact"]["quotes"] == ["Pony.ai와 WeRide는 우버(Uber)와 손잡고"]
 
@@ -258,7 +261,6 @@ def test_fact_node_details(mini):
 def test_node_details_carry_hub_file_and_measure(mini, make_ttl):
     view = render(mini, lang="en")
     info = view.node_info["kg:Baidu"]
-    assert info["curie"] == "kg:Baidu"
     assert info["iri"] == "https://w3id.org/cnai-kg/resource/Baidu"
     assert ["AI hub", "Jing-Jin-Ji"] in info["attrs"]
     assert info["measure"] == ["Degree", 2.0]
@@ -394,7 +396,9 @@ def test_sizes_are_networkx_measures(kg, measure, func):
 
 def test_color_by_hub(mini):
     view = render(mini, color_by="hub", lang="en")
-    colors = {n["id"]: n["color"]["background"] for n in view.nodes}
+    colors = {
+        n["id"]: view.options["groups"][n["group"]]["color"]["background"] for n in view.nodes
+    }
     assert (
         colors["kg:Baidu"]
         == colors["kg:Beijing"]
@@ -425,7 +429,11 @@ def test_small_views_settle_then_stop(mini):
     physics = view.options["physics"]
     assert physics["enabled"] is True
     assert physics["stabilization"]["enabled"] is True
-    assert not any("x" in n for n in view.nodes)
+    assert physics["stabilization"]["iterations"] == 200
+    # physics starts from the networkx layout, so it needs few iterations
+    assert {n["id"]: (n["x"], n["y"]) for n in view.nodes} == community_layout(
+        to_networkx(mini, partnerships="nodes", claims=True, classes=VIEW_CLASSES), seed=7
+    )
     assert view.meta["layout"] == "physics"
 
 

@@ -303,9 +303,15 @@ class GraphView:
     ----------
     title : heading and ``<title>`` of the page
     lang : label language
-    nodes, edges : vis-network records (``id`` is the entity's CURIE; edges have
-        ``from``, ``to``, ``relation``)
-    node_info, edge_info : what the details panel shows, by id
+    nodes : vis-network node records: ``id`` (the entity's CURIE), ``label``,
+        ``kind``, ``group`` (its style in ``options["groups"]``), ``value``, ``x``, ``y``
+    edges : vis-network edge records: ``id``, ``from``, ``to``, ``relation``
+        (CURIE), ``label``, and ``fact`` (CURIE of the fact behind it) and ``role``
+        when there is one
+    node_info : what the details panel shows about each node, by id
+    facts : quotes, documents, caveats of every fact, by CURIE (shared by the
+        edges and nodes that refer to it)
+    relations : label of each relation, by CURIE
     options : vis-network options
     legend : kinds (and hub/sector colours) with their counts
     focus : the focused entity, path : the highlighted path (CURIEs)
@@ -317,7 +323,8 @@ class GraphView:
     nodes: list[dict]
     edges: list[dict]
     node_info: dict[str, dict]
-    edge_info: dict[str, dict]
+    facts: dict[str, dict]
+    relations: dict[str, str]
     options: dict
     legend: dict
     focus: str | None = None
@@ -336,6 +343,26 @@ class GraphView:
         """``(from, relation, to)`` of every edge."""
         return {(e["from"], e["relation"], e["to"]) for e in self.edges}
 
+    @property
+    def edge_info(self) -> dict[str, dict]:
+        """What the details panel shows about each edge, by id (references resolved)."""
+        out = {}
+        for e in self.edges:
+            info = {
+                "relation": self.relations[e["relation"]],
+                "relationCurie": e["relation"],
+                "from": self.node_info[e["from"]]["label"],
+                "to": self.node_info[e["to"]]["label"],
+                "fromId": e["from"],
+                "toId": e["to"],
+            }
+            if e.get("role"):
+                info["role"] = e["role"]
+            if e.get("fact"):
+                info["fact"] = {"curie": e["fact"], **self.facts[e["fact"]]}
+            out[e["id"]] = info
+        return out
+
     def data(self) -> dict:
         """Everything the page's script receives, as JSON-able data."""
         return {
@@ -345,7 +372,8 @@ class GraphView:
             "nodes": self.nodes,
             "edges": self.edges,
             "nodeInfo": self.node_info,
-            "edgeInfo": self.edge_info,
+            "facts": self.facts,
+            "relations": self.relations,
             "options": self.options,
             "legend": self.legend,
             "focus": self.focus,
@@ -506,7 +534,8 @@ def render(
 
     scores = _measure(G, size_by, layout_threshold)
     big = layout == "precomputed" or (layout == "auto" and G.number_of_nodes() > layout_threshold)
-    positions = community_layout(G, seed=seed) if big else None
+    # physics starts from the precomputed layout too, so it settles in fewer iterations
+    positions = community_layout(G, seed=seed)
     view = _assemble(
         kg,
         G,
@@ -515,6 +544,7 @@ def render(
         size_by=size_by,
         color_by=color_by,
         positions=positions,
+        physics=not big,
         path=named if path is not None else None,
         focus=named[0] if focus is not None else None,
         seed=seed,
@@ -583,11 +613,12 @@ def community_layout(
     """Positions (in pixels) for a large graph, in close to linear time.
 
     ``nx.spring_layout`` on a whole 10,000-node graph takes minutes (every
-    iteration is quadratic). Here the graph is cut into Louvain communities
-    (cut again while larger than ``max_community``); each community gets its
-    own ``spring_layout`` in a disc that grows with its size, and the discs are
-    placed by ``spring_layout`` on the graph of communities, whose edges are
-    weighted by the links between them.
+    iteration is quadratic). Up to ``max_community`` nodes that is what this
+    does; beyond, the graph is cut into communities by label propagation
+    (linear time; a community still larger than ``max_community`` is cut again
+    with Louvain), each community gets its own ``spring_layout`` in a disc that
+    grows with its size, and the discs are placed by ``spring_layout`` on the
+    graph of communities, whose edges are weighted by the links between them.
 
     Examples
     --------
@@ -599,7 +630,10 @@ def community_layout(
     simple.remove_edges_from(nx.selfloop_edges(simple))
     if simple.number_of_nodes() == 0:
         return {}
-    pending = [set(c) for c in nx.community.louvain_communities(simple, seed=seed)]
+    if simple.number_of_nodes() <= max_community:
+        pending = [set(simple)]
+    else:
+        pending = [set(c) for c in nx.community.label_propagation_communities(simple)]
     communities: list[set] = []
     while pending:
         comm = pending.pop()
@@ -675,6 +709,7 @@ def _assemble(
     size_by,
     color_by,
     positions,
+    physics,
     path,
     focus,
     seed,
@@ -683,55 +718,73 @@ def _assemble(
     path_set = set(path or ())
     path_pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)} if path else set()
     group_of, group_color = _groups(G, color_by, ui) if color_by != "class" else ({}, {})
+    color_index = {g: i for i, g in enumerate(sorted(group_color))}
 
+    styles: dict[str, dict] = {}  # vis-network groups: one per kind (and colour)
     kind_count: Counter[Kind] = Counter()
     group_count: Counter[str] = Counter()
-    nodes, node_info = [], {}
-    for node, d in sorted(G.nodes(data=True)):
+    nodes, node_info, facts = [], {}, {}
+    for node in sorted(G):
+        d = G.nodes[node]
         kind = _kind(d)
         kind_count[kind] += 1
-        color = kind.color
+        color, style = kind.color, kind.key
         if group_of:
             color = group_color[group_of[node]]
+            style = f"{kind.key}|{color_index[group_of[node]]}"
             group_count[group_of[node]] += 1
-        marked = node in path_set or node == focus
+        if style not in styles:
+            styles[style] = {"shape": kind.shape, "color": _node_color(color)}
+        x, y = positions[node]
         record = {
             "id": node,
             "label": _shorten(d["label"]),
             "kind": kind.key,
-            "shape": kind.shape,
+            "group": style,
             "value": round(float(scores.get(node, 0.0)), 6),
-            "color": _node_color(color, marked=marked),
+            "x": x,
+            "y": y,
         }
-        if marked:
+        if node in path_set or node == focus:
+            record["color"] = _node_color(color, marked=True)
             record["borderWidth"] = 4
             record["font"] = {"size": 18}
-        if positions is not None:
-            record["x"], record["y"] = positions[node]
         nodes.append(record)
-        info = _node_info(kg, G, node, d, lang, kind)
+        info = _node_info(kg, d, lang, G)
         info["measure"] = [ui[size_by], round(float(scores.get(node, 0.0)), 4)]
         if group_of:
             info["group"] = group_of[node]
+        if kind.key in _FACT_KINDS:
+            facts[node] = _fact_info(kg, URIRef(d["iri"]), lang)
+            info["fact"] = node
         node_info[node] = info
 
-    edges, edge_info = [], {}
+    edges, relations = [], {}
     for i, (u, v, d) in enumerate(G.edges(data=True)):
-        eid = f"e{i}"
-        role = d.get("subject_role") if d.get("relation") == "cnai:Participation" else ""
+        rel = d["relation"]
+        relations.setdefault(rel, d.get("relation_label") or rel)
+        role = d.get("subject_role") if rel == "cnai:Participation" else ""
         record = {
-            "id": eid,
+            "id": f"e{i}",
             "from": u,
             "to": v,
-            "relation": d["relation"],
-            "label": _shorten(role or d.get("relation_label") or d["relation"], 28),
+            "relation": rel,
+            "label": _shorten(role or relations[rel], 28),
         }
+        if role:
+            record["role"] = role
+        if d.get("fact"):
+            fact = kg.curie(URIRef(d["fact"]))
+            record["fact"] = fact
+            if fact not in facts:
+                facts[fact] = _edge_fact(d)
         if frozenset((u, v)) in path_pairs:
             record["color"] = {"color": PATH_COLOR, "highlight": PATH_COLOR, "hover": PATH_COLOR}
             record["width"] = 4
         edges.append(record)
-        edge_info[eid] = _edge_info(kg, G, u, v, d, role)
 
+    options = _options(lang, big=not physics, n=len(nodes), seed=seed)
+    options["groups"] = styles
     legend = _legend(kg, lang, kind_count, group_count, group_color, color_by, bool(path))
     return GraphView(
         title="",
@@ -739,15 +792,16 @@ def _assemble(
         nodes=nodes,
         edges=edges,
         node_info=node_info,
-        edge_info=edge_info,
-        options=_options(lang, big=positions is not None, n=len(nodes), seed=seed),
+        facts=facts,
+        relations=relations,
+        options=options,
         legend=legend,
         focus=focus,
         path=list(path) if path else None,
         meta={
             "sizeBy": size_by,
             "colorBy": color_by,
-            "layout": "precomputed" if positions is not None else "physics",
+            "layout": "physics" if physics else "precomputed",
             "projection": {k: v for k, v in G.graph.items() if k != "name"},
         },
     )
@@ -767,12 +821,11 @@ def _node_color(color: str, *, marked: bool = False) -> dict:
     }
 
 
-def _node_info(kg: KnowledgeGraph, G: nx.Graph, node: str, d: dict, lang: str, kind: Kind) -> dict:
+def _node_info(kg: KnowledgeGraph, d: dict, lang: str, G: nx.Graph) -> dict:
     iri = URIRef(d["iri"])
     labels = kg.labels(iri)
     info = {
         "label": d["label"],
-        "curie": node,
         "iri": d["iri"],
         "kind": d.get("class_label") or _OTHER_LABEL[lang],
         "labels": {code: labels[code] for code in (*LANGS, "") if labels.get(code)},
@@ -784,8 +837,6 @@ def _node_info(kg: KnowledgeGraph, G: nx.Graph, node: str, d: dict, lang: str, k
         if d.get(key):
             name = _pred_label(kg, term, lang)
             info["attrs"].insert(0, [name[:1].upper() + name[1:], d[key]])
-    if kind.key in _FACT_KINDS:
-        info["fact"] = _fact_info(kg, iri, lang)
     return info
 
 
@@ -883,31 +934,17 @@ def _fact_info(kg: KnowledgeGraph, fact: URIRef, lang: str) -> dict:
     return out
 
 
-def _edge_info(kg: KnowledgeGraph, G: nx.Graph, u: str, v: str, d: dict, role: str) -> dict:
-    info = {
-        "relation": d.get("relation_label") or d["relation"],
-        "relationCurie": d["relation"],
-        "from": G.nodes[u]["label"],
-        "to": G.nodes[v]["label"],
-        "fromId": u,
-        "toId": v,
+def _edge_fact(d: dict) -> dict:
+    """The evidence :func:`~cnai_kg.network.to_networkx` put on an edge, as a fact record."""
+    fact = {
+        "quotes": [q for q in d.get("quote", "").split("\n") if q],
+        "documents": [x for x in (d.get("document"), d.get("report")) if x],
+        "definitional": d.get("evidence") == "definitional",
+        "caveats": [d["caveat"]] if d.get("caveat") else [],
     }
-    if role:
-        info["role"] = role
-    if d.get("fact"):
-        fact = {
-            "curie": kg.curie(URIRef(d["fact"])),
-            "quotes": [q for q in d.get("quote", "").split("\n") if q],
-            "documents": [x for x in (d.get("document"), d.get("report")) if x],
-            "definitional": d.get("evidence") == "definitional",
-            "caveats": [d["caveat"]] if d.get("caveat") else [],
-        }
-        if d.get("why"):
-            fact["why"] = d["why"]
-        if d.get("fact_label"):
-            fact["label"] = d["fact_label"]
-        info["fact"] = fact
-    return info
+    if d.get("why"):
+        fact["why"] = d["why"]
+    return fact
 
 
 def _legend(kg, lang, kind_count, group_count, group_color, color_by, has_path) -> dict:
@@ -984,7 +1021,7 @@ def _options(lang: str, *, big: bool, n: int, seed: int) -> dict:
             "hideEdgesOnZoom": big,
             "multiselect": False,
         },
-        "layout": {"randomSeed": seed, "improvedLayout": (not big) and n <= 150},
+        "layout": {"randomSeed": seed, "improvedLayout": False},
     }
     if big:
         options["physics"] = {"enabled": False}
@@ -1005,7 +1042,7 @@ def _options(lang: str, *, big: bool, n: int, seed: int) -> dict:
             "maxVelocity": 60,
             "stabilization": {
                 "enabled": True,
-                "iterations": 600 if n <= 300 else 300,
+                "iterations": 200 if n <= 300 else 120,
                 "updateInterval": 25,
                 "fit": True,
             },

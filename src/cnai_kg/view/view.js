@@ -128,6 +128,21 @@
     return list;
   }
 
+  var edgeById = {};
+  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+
+  // An edge with its references resolved: relation label, end labels, fact.
+  function edgeInfo(eid) {
+    var e = edgeById[eid];
+    if (!e) return null;
+    return {
+      relation: data.relations[e.relation], relationCurie: e.relation,
+      from: data.nodeInfo[e.from].label, to: data.nodeInfo[e.to].label,
+      fromId: e.from, toId: e.to, role: e.role || "",
+      fact: e.fact ? data.facts[e.fact] : null
+    };
+  }
+
   function nodeLink(id, text) {
     var a = el("a", null, text);
     a.setAttribute("data-node", id);
@@ -142,7 +157,7 @@
     clear(details);
     details.appendChild(el("h2", null, ui.details));
     details.appendChild(el("h3", "title", info.label));
-    details.appendChild(el("div", "sub", info.kind + " \u00b7 " + info.curie));
+    details.appendChild(el("div", "sub", info.kind + " \u00b7 " + id));
     var rows = [];
     Object.keys(info.labels).forEach(function (code) {
       rows.push([ui.labels + (code ? " @" + code : ""), info.labels[code].join(" / ")]);
@@ -156,16 +171,17 @@
     rows.push([ui.file, info.file]);
     details.appendChild(dl(rows));
     var seen = {};
-    if (info.fact) {
-      details.appendChild(factBlock(info.fact));
-      info.fact.quotes.forEach(function (q) { seen[q] = true; });
+    var fact = info.fact ? data.facts[info.fact] : null;
+    if (fact) {
+      details.appendChild(factBlock(fact));
+      fact.quotes.forEach(function (q) { seen[q] = true; });
     }
     var connected = network.getConnectedEdges(id);
     if (connected.length) {
       details.appendChild(el("h2", null, ui.relations + " (" + connected.length + ")"));
       connected.sort();
       connected.forEach(function (eid) {
-        var e = data.edgeInfo[eid];
+        var e = edgeInfo(eid);
         if (!e) return;
         var line = el("div", "rel");
         var outgoing = e.fromId === id;
@@ -184,7 +200,7 @@
   }
 
   function showEdge(eid) {
-    var e = data.edgeInfo[eid];
+    var e = edgeInfo(eid);
     if (!e) return;
     state.shown = { edge: eid };
     clear(details);
@@ -242,11 +258,12 @@
     var info = data.nodeInfo[p.node];
     if (!info) return;
     var lines = [["", info.label], ["k", info.kind]];
-    if (info.fact && info.fact.quotes.length) lines.push(["quote", shorten(info.fact.quotes[0], 160)]);
+    var fact = info.fact ? data.facts[info.fact] : null;
+    if (fact && fact.quotes.length) lines.push(["quote", shorten(fact.quotes[0], 160)]);
     tipFor(lines, p.pointer.DOM);
   });
   network.on("hoverEdge", function (p) {
-    var e = data.edgeInfo[p.edge];
+    var e = edgeInfo(p.edge);
     if (!e) return;
     var lines = [["", e.from + " \u2014" + (e.role || e.relation) + "\u2192 " + e.to]];
     if (e.fact && e.fact.quotes.length) lines.push(["quote", shorten(e.fact.quotes[0], 160)]);
@@ -268,7 +285,7 @@
   var index = [];
   Object.keys(data.nodeInfo).forEach(function (id) {
     var info = data.nodeInfo[id];
-    var names = [info.label, info.curie, info.curie.split(":").pop()];
+    var names = [info.label, id, id.split(":").pop()];
     [info.labels, info.aliases].forEach(function (group) {
       Object.keys(group).forEach(function (code) { names = names.concat(group[code]); });
     });
