@@ -408,3 +408,28 @@ def test_prepare_is_cached_and_reports_kind():
 def test_literal_parameter_kinds(kg):
     q = "# param x: decimal\nSELECT ?f WHERE { ?f cnai:quantity/schema:value ?v FILTER (?v = ?x) }"
     assert kg.query(q, x="41.3").tuples == [(KG["fig-lighthouse-china-share"],)]
+
+
+def test_concurrent_queries_do_not_interfere(kg):
+    """rdflib keeps evaluation state on the algebra; each thread evaluates its own copy."""
+    import threading
+
+    cases = [("market-figures", {"sector": s}) for s in ("의료", "smart factory", "AI")] + [
+        ("partnerships", {"involving": n}) for n in ("Uber", "ROKAE", "한국 기업")
+    ]
+    expected = {i: kg.query(name, **params).tuples for i, (name, params) in enumerate(cases)}
+    errors = []
+
+    def work(i):
+        name, params = cases[i % len(cases)]
+        for _ in range(5):
+            got = kg.query(name, timeout=None, **params).tuples
+            if got != expected[i % len(cases)]:
+                errors.append((name, params))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -301,7 +301,13 @@ def named_query(name: str) -> NamedQuery:
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A parsed, translated and checked query, ready to run many times."""
+    """A parsed, translated and checked query, ready to run many times.
+
+    ``query`` is rdflib's translated query, for inspection. rdflib keeps evaluation
+    state on the algebra's expression nodes, so one translation must not be
+    evaluated by two threads at once: :func:`run_query` evaluates a translation
+    private to the evaluating thread (see :func:`_algebra`).
+    """
 
     text: str
     kind: str
@@ -450,7 +456,27 @@ def prepare(sparql: str) -> PreparedQuery:
         if isinstance(node, Variable):
             variables.add(str(node))
     kind = algebra.name.replace("Query", "").upper()
+    _thread_algebras()[sparql] = query
     return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"])
+
+
+_LOCAL = threading.local()
+
+
+def _thread_algebras() -> dict[str, Any]:
+    cache = getattr(_LOCAL, "algebras", None)
+    if cache is None or len(cache) > 256:
+        cache = _LOCAL.algebras = {}
+    return cache
+
+
+def _algebra(prepared: PreparedQuery) -> Any:
+    """The translated query for the current thread (translated again in a new thread)."""
+    cache = _thread_algebras()
+    query = cache.get(prepared.text)
+    if query is None:
+        query = cache[prepared.text] = translateQuery(parseQuery(prepared.text), initNs=PREFIXES)
+    return query
 
 
 # --------------------------------------------------------------------------- bindings
@@ -1143,7 +1169,7 @@ def _evaluate(
 ):
     """Evaluate and materialise the answer (inside the time limit)."""
     try:
-        res = evalQuery(graph, prepared.query, initBindings=bindings)
+        res = evalQuery(graph, _algebra(prepared), initBindings=bindings)
         kind = res.get("type_", prepared.kind)
         if kind == "SELECT":
             variables = list(res.get("vars_") or [])
