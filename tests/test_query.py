@@ -122,8 +122,12 @@ def test_undeclared_plain_text_parameter_is_refused(kg):
         kg.query(PRD, hub="Pearl River Delta")
     assert str(err.value) == (
         "parameter 'hub' is plain text: declare it in the query ('# param hub: entity' or "
-        "'# param hub: string'), or pass an IRI (kg.resolve(...)) or an rdflib Literal"
+        "'# param hub: string'), or give an IRI or CURIE (kg:PearlRiverDelta), an rdflib term "
+        "or a number"
     )
+    # an IRI or CURIE as written is unambiguous
+    for iri in ("kg:PearlRiverDelta", str(KG.PearlRiverDelta), f"<{KG.PearlRiverDelta}>"):
+        assert kg.query(PRD, hub=iri).tuples == [(KG.Huawei,), (KG.Tencent,)]
 
 
 def test_parameter_must_be_a_variable_of_the_query(kg):

@@ -152,6 +152,19 @@ def test_query_from_file_and_stdin(tmp_path):
     assert invoke("query", "-", input=PRD).stdout == result.stdout
 
 
+def test_param_on_an_ad_hoc_query():
+    q = "SELECT ?c WHERE { ?c cnai:basedIn ?hub } ORDER BY ?c"
+    result = invoke("query", "--param", "hub=kg:PearlRiverDelta", q)
+    assert result.stdout == f"c\n{KG}Huawei\n{KG}Tencent\n"
+    result = invoke("query", "--param", "hub=Pearl River Delta", q)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: parameter 'hub' is plain text: declare it")
+    declared = "# param hub: entity\n" + q
+    assert invoke("query", "--param", "hub=珠三角", declared).stdout == (
+        f"c\n{KG}Huawei\n{KG}Tencent\n"
+    )
+
+
 def test_output_file_is_written_atomically_with_its_suffix_format(tmp_path):
     out = tmp_path / "answer.json"
     out.write_text("old")

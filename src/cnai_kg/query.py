@@ -88,6 +88,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
     "GRAPH_FORMATS",
+    "MEDIA_TYPES",
     "REASONING",
     "ROW_FORMATS",
     "NamedQuery",
@@ -114,7 +115,7 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld", "table")
 #: What ``reason=`` accepts.
 REASONING = ("none", "rdfs", "owl-rl")
 
-#: Media types of the formats, for servers and ``-o`` files.
+#: Media types of the output formats (for an HTTP endpoint answering with them).
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
@@ -537,12 +538,17 @@ def _bind(
             out[name] = value
         elif param is None:
             if isinstance(value, str):
-                raise UsageError(
-                    f"parameter {name!r} is plain text: declare it in the query ('# param {name}: "
-                    f"entity' or '# param {name}: string'), or pass an IRI (kg.resolve(...)) "
-                    "or an rdflib Literal"
-                )
-            out[name] = Literal(value)
+                # an undeclared parameter takes an IRI or CURIE as written, nothing looser
+                iri = kg.resolver.expand(value)
+                if iri is None:
+                    raise UsageError(
+                        f"parameter {name!r} is plain text: declare it in the query "
+                        f"('# param {name}: entity' or '# param {name}: string'), or give an "
+                        "IRI or CURIE (kg:PearlRiverDelta), an rdflib term or a number"
+                    )
+                out[name] = iri
+            else:
+                out[name] = Literal(value)
         elif param.kind == "entity":
             iri = kg.resolve(str(value))
             _check_class(kg, param, str(value), iri)
