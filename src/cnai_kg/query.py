@@ -306,8 +306,8 @@ class PreparedQuery:
 
     ``query`` is rdflib's translated query, for inspection. rdflib keeps evaluation
     state on the algebra's expression nodes, so one translation must not be
-    evaluated by two threads at once: :func:`run_query` evaluates a translation
-    private to the evaluating thread (see :func:`_algebra`).
+    evaluated by two threads at once: :func:`run_query` checks out a translation
+    that no other evaluation is using (see :func:`_algebra`).
     """
 
     text: str
@@ -457,27 +457,32 @@ def prepare(sparql: str) -> PreparedQuery:
         if isinstance(node, Variable):
             variables.add(str(node))
     kind = algebra.name.replace("Query", "").upper()
-    _thread_algebras()[sparql] = query
     return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"])
 
 
-_LOCAL = threading.local()
+# Translations ready to evaluate, by query text. A translation is checked out by one
+# evaluation at a time (rdflib keeps evaluation state on the algebra's expression
+# nodes) and returned only when the evaluation ended normally.
+_POOL: dict[str, list[Any]] = {}
+_POOL_LOCK = threading.Lock()
+_POOL_SIZE = 4
 
 
-def _thread_algebras() -> dict[str, Any]:
-    cache = getattr(_LOCAL, "algebras", None)
-    if cache is None or len(cache) > 256:
-        cache = _LOCAL.algebras = {}
-    return cache
-
-
-def _algebra(prepared: PreparedQuery) -> Any:
-    """The translated query for the current thread (translated again in a new thread)."""
-    cache = _thread_algebras()
-    query = cache.get(prepared.text)
+@contextmanager
+def _algebra(prepared: PreparedQuery):
+    """Check out a translation of ``prepared`` that no other evaluation is using."""
+    with _POOL_LOCK:
+        free = _POOL.get(prepared.text)
+        query = free.pop() if free else None
     if query is None:
-        query = cache[prepared.text] = translateQuery(parseQuery(prepared.text), initNs=PREFIXES)
-    return query
+        query = translateQuery(parseQuery(prepared.text), initNs=PREFIXES)
+    yield query
+    with _POOL_LOCK:
+        if len(_POOL) > 512:
+            _POOL.clear()
+        free = _POOL.setdefault(prepared.text, [])
+        if len(free) < _POOL_SIZE:
+            free.append(query)
 
 
 # --------------------------------------------------------------------------- bindings
@@ -1170,30 +1175,35 @@ class Triples:
 # --------------------------------------------------------------------------- running
 
 
+def _materialise(res: Mapping[str, Any], prepared: PreparedQuery, max_rows: int | None):
+    kind = res.get("type_", prepared.kind)
+    if kind == "SELECT":
+        variables = list(res.get("vars_") or [])
+        rows = []
+        for solution in res["bindings"]:
+            rows.append(tuple(solution.get(v) for v in variables))
+            if max_rows is not None and len(rows) > max_rows:
+                raise QueryError(
+                    f"the query gives more than {max_rows:,} rows and was stopped; add LIMIT "
+                    "or connect its patterns (a cartesian product grows fast), or raise "
+                    "--max-rows"
+                )
+        return "SELECT", [str(v) for v in variables], rows
+    if kind == "ASK":
+        return "ASK", [], bool(res.get("askAnswer"))
+    result_graph = Graph()
+    result_graph += res["graph"]
+    return kind, [], result_graph
+
+
 def _evaluate(
     graph: Graph, prepared: PreparedQuery, bindings: dict[str, Node], max_rows: int | None
 ):
     """Evaluate and materialise the answer (inside the time limit)."""
     try:
-        res = evalQuery(graph, _algebra(prepared), initBindings=bindings)
-        kind = res.get("type_", prepared.kind)
-        if kind == "SELECT":
-            variables = list(res.get("vars_") or [])
-            rows = []
-            for solution in res["bindings"]:
-                rows.append(tuple(solution.get(v) for v in variables))
-                if max_rows is not None and len(rows) > max_rows:
-                    raise QueryError(
-                        f"the query gives more than {max_rows:,} rows and was stopped; add LIMIT "
-                        "or connect its patterns (a cartesian product grows fast), or raise "
-                        "--max-rows"
-                    )
-            return "SELECT", [str(v) for v in variables], rows
-        if kind == "ASK":
-            return "ASK", [], bool(res.get("askAnswer"))
-        result_graph = Graph()
-        result_graph += res["graph"]
-        return kind, [], result_graph
+        with _algebra(prepared) as algebra:
+            res = evalQuery(graph, algebra, initBindings=bindings)
+            return _materialise(res, prepared, max_rows)
     except (CnaiKgError, _Interrupted, KeyboardInterrupt):
         raise
     except RecursionError:
