@@ -218,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(
             f"| {r['name']} | {r['records']:.2f} s | {r['directed']:.2f} s | "
-            f"{r['directed'] / r['records']:.0f}x | {r['undirected']:.2f} s | "
-            f"{r['undirected'] / r['records']:.0f}x |"
+            f"{r['directed'] / r['records']:.1f}x | {r['undirected']:.2f} s | "
+            f"{r['undirected'] / r['records']:.1f}x |"
         )
     print("\nUntil interactive in headless Chromium (navigation start to ready):\n")
     print("| graph | layout | interactive |")

@@ -218,6 +218,24 @@ def test_search_by_mouse_and_no_match(kg, session, tmp_path):
     s.assert_clean()
 
 
+def test_legend_hides_and_shows_a_kind(kg, session, tmp_path):
+    view = kg.render()
+    claims = {n["id"] for n in view.nodes if n["kind"] == "Claim"}
+    s = session(view.save(tmp_path / "legend.html")).open()
+    hidden = "cnaiView.nodes.get({filter: n => n.hidden === true}).map(n => n.id)"
+    s.page.click("#legend li[data-kind='Claim'] .link")
+    assert set(s.js(hidden)) == claims
+    s.page.click("#legend li[data-kind='Claim'] .link")
+    assert s.js(hidden) == []
+    # a search result of a hidden kind shows that kind again
+    s.page.click("#legend li[data-kind='Company'] .link")
+    s.page.fill("#search", "宁德时代")
+    s.page.press("#search", "Enter")
+    assert s.until("cnaiView.state.focused", "kg:CATL") == "kg:CATL"
+    assert s.js(hidden) == []
+    s.assert_clean()
+
+
 # --------------------------------------------------------------------------- details
 
 

@@ -439,7 +439,8 @@ def render(
     path : two entities; the shortest path between them (an evidence chain,
         :func:`cnai_kg.algorithms.evidence_paths`) is highlighted in its context
     classes : keep nodes of these classes and their subclasses (CURIE, local
-        name or label in any language); default :data:`VIEW_CLASSES`
+        name or label in any language); default :data:`VIEW_CLASSES` (less the
+        n-ary facts when partnerships are collapsed)
     relations : keep edges of these relations (CURIE, local name or label), and
         the nodes they link
     lang : label language, ``en``, ``ko`` or ``zh`` (default ``$CNAI_KG_LANG`` or en)
@@ -450,7 +451,8 @@ def render(
     partnerships : ``nodes`` (partnerships and other n-ary facts are nodes) or
         ``collapse`` (partner--partner edges); see :func:`~cnai_kg.network.to_networkx`
     layout : ``auto`` (physics up to ``layout_threshold`` nodes, precomputed
-        beyond), ``physics`` or ``precomputed``
+        beyond), ``physics`` or ``precomputed``; physics starts from the
+        precomputed positions (:func:`community_layout`), settles, then stops
     seed : seed of both layouts, so a view is reproducible
     height : pixel height of the inline notebook display
 
