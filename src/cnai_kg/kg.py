@@ -11,11 +11,13 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.term import Node
 
 from . import resources
@@ -108,9 +110,10 @@ class KnowledgeGraph:
     '宁德时代'
     """
 
-    def __init__(self, parts: dict[str, Graph]):
+    def __init__(self, parts: dict[str, Graph], *, store: str = "memory"):
         self.parts = parts
-        self.rdf = Graph()
+        self.store = store
+        self.rdf = _new_graph(store)
         for prefix, ns in PREFIXES.items():
             self.rdf.bind(prefix, ns, override=True)
         for part in parts.values():
@@ -139,13 +142,16 @@ class KnowledgeGraph:
         parts = dict(self.parts)
         for path in files:
             parts[_display_name(Path(path))] = parse_rdf(path)
-        return KnowledgeGraph(parts)
+        return KnowledgeGraph(parts, store=self.store)
 
     def __len__(self) -> int:
         return len(self.rdf)
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {len(self.rdf)} triples from {len(self.parts)} files>"
+        return (
+            f"<KnowledgeGraph {len(self.rdf)} triples from {len(self.parts)} files, "
+            f"{self.store} store>"
+        )
 
     # ----------------------------------------------------------------- labels
 
@@ -236,16 +242,15 @@ class KnowledgeGraph:
     def facts_about(self, entity: str | Node, lang: str | None = None) -> list[FactRecord]:
         """Every fact that mentions ``entity``, each with its quotes and documents."""
         iri = self.resolve(entity)
-        rows = self.rdf.query(
-            _internal_query("facts-about"), initBindings={"entity": iri}, initNs=PREFIXES
-        )
+        rows = self._select("facts-about", entity=iri)
         grouped: dict[Node, dict] = {}
         for row in rows:
-            rec = grouped.setdefault(row.fact, {"quotes": [], "docs": []})
-            if row.quote is not None and str(row.quote) not in rec["quotes"]:
-                rec["quotes"].append(str(row.quote))
-            if row.document is not None:
-                doc = self.label(row.document, lang)
+            rec = grouped.setdefault(row["fact"], {"quotes": [], "docs": []})
+            quote, document = row.get("quote"), row.get("document")
+            if quote is not None and str(quote) not in rec["quotes"]:
+                rec["quotes"].append(str(quote))
+            if document is not None:
+                doc = self.label(document, lang)
                 if doc not in rec["docs"]:
                     rec["docs"].append(doc)
         return sorted(
@@ -312,6 +317,15 @@ class KnowledgeGraph:
             file=self.file_of(iri),
         )
 
+    def _select(self, name: str, **bindings: Node):
+        """Run an internal query from ``queries/internal`` with rdflib's engine.
+
+        rdflib's evaluator only asks the store for triple patterns, so it runs the
+        same on every store; values are bound, never pasted into the text.
+        """
+        result = evalQuery(self.rdf, _internal_query(name), initBindings=bindings)
+        return [{str(k): v for k, v in row.items()} for row in result["bindings"]]
+
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> dict:
@@ -321,8 +335,8 @@ class KnowledgeGraph:
             for t in self.types(entity):
                 per_class[self.curie(t)] += 1
         facts = Counter()
-        for row in self.rdf.query(_internal_query("fact-kinds"), initNs=PREFIXES):
-            facts[self.curie(row.kind)] = int(row.n)
+        for row in self._select("fact-kinds"):
+            facts[self.curie(row["kind"])] = int(row["n"])
         coverage = {}
         total = len(self._entity_set)
         for code in LANGS:
@@ -398,23 +412,40 @@ class KnowledgeGraph:
         return self.rdf.triples(pattern)
 
 
-_QUERY_CACHE: dict[str, str] = {}
+@cache
+def _internal_query(name: str):
+    """An internal query, parsed once (with the project's prefixes)."""
+    path = resources.query_dir() / "internal" / f"{name}.rq"
+    return prepareQuery(path.read_text(encoding="utf-8"), initNs=PREFIXES)
 
 
-def _internal_query(name: str) -> str:
-    if name not in _QUERY_CACHE:
-        path = resources.query_dir() / "internal" / f"{name}.rq"
-        _QUERY_CACHE[name] = path.read_text(encoding="utf-8")
-    return _QUERY_CACHE[name]
+#: Stores a KnowledgeGraph can sit on: rdflib's in-memory store, or Oxigraph
+#: (through oxrdflib, the ``oxigraph`` extra) for large graphs.
+STORES = ("memory", "oxigraph")
 
 
-def load(*extra_files: str | Path, shipped: bool = True) -> KnowledgeGraph:
+def _new_graph(store: str) -> Graph:
+    if store == "memory":
+        return Graph()
+    if store == "oxigraph":
+        try:
+            import oxrdflib  # noqa: F401  (registers the "Oxigraph" rdflib store plugin)
+        except ImportError:
+            raise UsageError(
+                "the oxigraph store needs the oxigraph extra: pip install 'cnai-kg[oxigraph]'"
+            ) from None
+        return Graph(store="Oxigraph")
+    raise UsageError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
+
+
+def load(*extra_files: str | Path, shipped: bool = True, store: str = "memory") -> KnowledgeGraph:
     """Load the ontology, the shipped data and ``extra_files`` into a :class:`KnowledgeGraph`.
 
     Parameters
     ----------
     *extra_files : Turtle (or other RDF) files added to the graph
     shipped : include the shipped ``graph/`` data (the ontology is always loaded)
+    store : ``"memory"`` (rdflib) or ``"oxigraph"`` (pyoxigraph through oxrdflib)
 
     Raises
     ------
@@ -427,6 +458,7 @@ def load(*extra_files: str | Path, shipped: bool = True) -> KnowledgeGraph:
     >>> len(kg) > 1000
     True
     """
+    _new_graph(store)  # fail on an unknown or missing store before parsing anything
     files: list[Path] = list(resources.ontology_files())
     if shipped:
         files += resources.graph_files()
@@ -434,7 +466,7 @@ def load(*extra_files: str | Path, shipped: bool = True) -> KnowledgeGraph:
     parts: dict[str, Graph] = {}
     for path in files:
         parts[_display_name(path)] = parse_rdf(path)
-    return KnowledgeGraph(parts)
+    return KnowledgeGraph(parts, store=store)
 
 
 def _display_name(path: Path) -> str:

@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..errors import CnaiKgError
+from ..kg import STORES
 from . import core  # noqa: E402  (registers commands)
 from ._common import CliError, State
 
@@ -61,18 +62,26 @@ class _Group(click.Group):
     help="Add your own RDF (Turtle) file; repeatable.",
 )
 @click.option(
+    "--store",
+    type=click.Choice(STORES),
+    default="memory",
+    show_default=True,
+    envvar="CNAI_KG_STORE",
+    help="Where the graph lives: rdflib in memory, or Oxigraph (the oxigraph extra).",
+)
+@click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], no_shipped: bool) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
     Every fact carries the verbatim Korean quote it comes from. Entities can be
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped)
+    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store)
 
 
 for _module in (core,):

@@ -27,11 +27,12 @@ class CliError(click.ClickException):
 class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
+    store: str = "memory"
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
-            self._kg = load(*self.data_files, shipped=self.shipped)
+            self._kg = load(*self.data_files, shipped=self.shipped, store=self.store)
         return self._kg
 
 
