@@ -163,8 +163,19 @@ def test_whole_graph_offline_settled_and_complete(kg, session, tmp_path):
     before = s.js("cnaiView.network.getPositions()")
     s.page.wait_for_timeout(600)
     assert s.js("cnaiView.network.getPositions()") == before
-    # Korean labels have a font that covers them; the legend is in Korean
-    assert s.js("document.fonts.check('14px \"Noto Sans CJK KR\"', '중국 인공지능')") is True
+    # Hangul and Hanzi are drawn with real glyphs in the canvas font (with no
+    # font for them, every character would be the same empty box)
+    distinct = s.js(
+        """face => {
+        const c = document.createElement('canvas'); c.width = c.height = 48;
+        const g = c.getContext('2d', {willReadFrequently: true});
+        const draw = ch => { g.clearRect(0, 0, 48, 48); g.font = '40px ' + face;
+            g.fillText(ch, 2, 40); return g.getImageData(0, 0, 48, 48).data.join(); };
+        return [draw('중') !== draw('국'), draw('中') !== draw('国')];
+    }""",
+        view.options["nodes"]["font"]["face"],
+    )
+    assert distinct == [True, True]
     legend = s.js("[...document.querySelectorAll('#legend li.kind')].map(li => li.textContent)")
     assert legend == [f"{k['label']}({k['count']})" for k in view.legend["kinds"]]
     assert legend[0].startswith("기업(")

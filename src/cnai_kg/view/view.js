@@ -179,10 +179,13 @@
     var connected = network.getConnectedEdges(id);
     if (connected.length) {
       details.appendChild(el("h2", null, ui.relations + " (" + connected.length + ")"));
-      connected.sort();
-      connected.forEach(function (eid) {
-        var e = edgeInfo(eid);
-        if (!e) return;
+      var rels = connected.map(edgeInfo).filter(Boolean);
+      rels.sort(function (a, b) {  // outgoing first, then by relation and by the other end
+        var ka = [a.fromId === id ? 0 : 1, a.role || a.relation, a.fromId === id ? a.to : a.from];
+        var kb = [b.fromId === id ? 0 : 1, b.role || b.relation, b.fromId === id ? b.to : b.from];
+        return ka[0] - kb[0] || ka[1].localeCompare(kb[1]) || ka[2].localeCompare(kb[2]);
+      });
+      rels.forEach(function (e) {
         var line = el("div", "rel");
         var outgoing = e.fromId === id;
         line.appendChild(document.createTextNode(outgoing ? "\u2192 " : "\u2190 "));
