@@ -334,11 +334,11 @@ def test_hostile_labels_quotes_and_notes_never_run(make_ttl, session, tmp_path):
     s.page.fill("#search", "evil-alias")
     s.page.press("#search", "Enter")
     assert s.until("cnaiView.state.focused", "kg:Evil") == "kg:Evil"
-    s.page.wait_for_timeout(600)
+    assert s.until("cnaiView.state.centred", "kg:Evil") == "kg:Evil"
     x, y = s.node_xy("kg:Evil")
-    s.page.mouse.move(x, y)
-    s.page.wait_for_timeout(400)
-    assert s.js("document.getElementById('tip').hidden") is False
+    s.page.mouse.move(x - 40, y - 40)
+    s.page.mouse.move(x, y, steps=5)
+    assert s.until("document.getElementById('tip').hidden", False) is False
     assert s.js("document.querySelector('#tip div').textContent") == HOSTILE_LABEL
     assert s.js("document.querySelector('#details h3').textContent") == HOSTILE_LABEL
     details = s.js("document.getElementById('details').textContent")
@@ -350,6 +350,38 @@ def test_hostile_labels_quotes_and_notes_never_run(make_ttl, session, tmp_path):
     assert s.js("document.scripts.length") == 3
     s.screenshot("view-hostile.png")
     s.assert_clean()  # no dialog, no request for "x", no CSP report, no error
+
+
+def test_content_security_policy_is_enforced(kg, session, tmp_path):
+    """Defence in depth: markup that reached the DOM anyway could neither run nor fetch."""
+    s = session(kg.render(focus="CATL").save(tmp_path / "csp.html")).open()
+    s.js("""() => {
+        window.violations = [];
+        document.addEventListener('securitypolicyviolation',
+            e => window.violations.push(e.effectiveDirective));
+        const box = document.createElement('div');
+        box.innerHTML = '<img src="x.png" onerror="window.pwned = 1">';
+        document.body.appendChild(box);
+        const script = document.createElement('script');
+        script.textContent = 'window.pwned = 2';
+        document.body.appendChild(script);
+        const style = document.createElement('style');
+        style.textContent = 'body { background: red }';
+        document.head.appendChild(style);
+    }""")
+    assert s.until("window.violations.length", 4) == 4
+    assert s.js("window.pwned") is None
+    # the image, its onerror handler, the script and the style were all refused
+    assert sorted(s.js("window.violations")) == [
+        "img-src",
+        "script-src-attr",
+        "script-src-elem",
+        "style-src-elem",
+    ]
+    assert s.js("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert s.requests == [s.url]  # the image was refused before any request
+    assert all(kind == "error" and "Content Security Policy" in text for kind, text in s.console)
+    assert s.errors == [] and s.dialogs == []
 
 
 # --------------------------------------------------------------------------- large graphs
