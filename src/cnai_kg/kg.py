@@ -330,18 +330,22 @@ class KnowledgeGraph:
 
     def stats(self) -> dict:
         """Counts: triples, files, entities per class, facts per kind, sources, label coverage."""
-        per_class: Counter[str] = Counter()
-        for entity in self._entity_set:
-            for t in self.types(entity):
-                per_class[self.curie(t)] += 1
+        entities = self._entity_set
+        per_class: Counter[str] = Counter(
+            self.curie(t)
+            for e, t in self.rdf.subject_objects(RDF.type)
+            if e in entities and isinstance(t, URIRef)
+        )
         facts = Counter()
         for row in self._select("fact-kinds"):
             facts[self.curie(row["kind"])] = int(row["n"])
-        coverage = {}
-        total = len(self._entity_set)
-        for code in LANGS:
-            have = sum(1 for e in self._entity_set if self.labels(e).get(code))
-            coverage[code] = (have, total)
+        languages: dict[Node, set[str]] = defaultdict(set)
+        for pred in _LABEL_PREDICATES:
+            for e, lit in self.rdf.subject_objects(pred):
+                if e in entities and isinstance(lit, Literal):
+                    languages[e].add(lit.language or "")
+        total = len(entities)
+        coverage = {code: (sum(code in languages[e] for e in entities), total) for code in LANGS}
         sources = Counter()
         for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt):
             sources[self.curie(cls)] = len(set(self.rdf.subjects(RDF.type, cls)))
