@@ -693,3 +693,13 @@ def test_kg_render_door(mini):
 def test_interface_strings_exist_in_every_language():
     assert UI.keys() == {"en", "ko", "zh"}
     assert all(UI[lang].keys() == UI["en"].keys() for lang in UI)
+
+
+def test_same_view_on_the_oxigraph_store(kg):
+    pytest.importorskip("oxrdflib")
+    import cnai_kg
+
+    other = cnai_kg.load(store="oxigraph").render(lang="ko")
+    view = kg.render(lang="ko")
+    assert (other.node_ids, other.edge_triples) == (view.node_ids, view.edge_triples)
+    assert (other.node_info, other.facts) == (view.node_info, view.facts)
