@@ -27,7 +27,9 @@ from .namespaces import CNAI, KG, PREFIXES
 __version__ = "0.1.0"
 
 # The analyses import networkx, scipy and matplotlib; load them on first use so
-# that `import cnai_kg` (and every CLI command) stays quick.
+# that `import cnai_kg` (and every CLI command) stays quick. Views are made with
+# the method kg.render(...): a top-level `render` function would be shadowed by
+# the `cnai_kg.render` module once that is imported.
 _LAZY = {
     "centrality": "algorithms",
     "communities": "algorithms",
@@ -35,6 +37,7 @@ _LAZY = {
     "neighbors": "algorithms",
     "export_network": "network",
     "to_networkx": "network",
+    "GraphView": "render",
 }
 
 
@@ -62,6 +65,7 @@ __all__ = [
     "EntityCard",
     "EntityNotFound",
     "FactRecord",
+    "GraphView",
     "KnowledgeGraph",
     "MissingFile",
     "NoPath",
