@@ -120,11 +120,11 @@ class Resolver:
         if not key:
             return []
         keys = list(self._display)
-        hits = [k for k in keys if key in k or (len(k) > 1 and k in key)]
-        hits.sort(key=lambda k: (abs(len(k) - len(key)), k))
-        for k in difflib.get_close_matches(key, keys, n=n, cutoff=0.5):
-            if k not in hits:
-                hits.append(k)
+        hits = difflib.get_close_matches(key, keys, n=n, cutoff=0.5)
+        # names that contain the query (or are contained in it), when of a similar length
+        near = [k for k in keys if (key in k or k in key) and len(k) <= 2 * len(key) + 4]
+        near.sort(key=lambda k: (abs(len(k) - len(key)), k))
+        hits += [k for k in near if k not in hits]
         return [self._display[k] for k in hits[:n]]
 
     def _curie(self, iri: URIRef) -> str:
