@@ -100,8 +100,7 @@ def test_user_data_is_drawn(tmp_path, make_ttl):
         (
             ["--focus", "Nope"],
             1,
-            "unknown entity 'Nope'; closest matches: Beijing, Shanghai and Wuhan open whole "
-            "roads for robotaxi trials, OpenAI, Proposed",
+            "unknown entity 'Nope'; closest matches: OpenAI, Proposed",
         ),
         (["--hops", "2"], 2, "--hops needs --focus or --path"),
         (["--focus", "CATL", "--hops", "-1"], 2, "--hops must be 0 or more, not -1"),
