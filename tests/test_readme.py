@@ -3,13 +3,15 @@ and every CLI command is documented there."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import re
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
-
-import pytest
 
 from cnai_kg.cli import cli
 
@@ -35,29 +37,69 @@ def console_examples():
 EXAMPLES = list(console_examples())
 
 
+def run_in_terminal(command: str) -> tuple[int, str]:
+    """Run ``command`` as a user would at a terminal (stdout and stderr on one pty)."""
+    env = {
+        **os.environ,
+        "PATH": BIN + os.pathsep + os.environ["PATH"],
+        "COLUMNS": "100",
+        "LINES": "50",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CNAI_KG_LANG", None)
+    env.pop("CNAI_KG_STORE", None)
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
+    proc = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(primary)
+    code = proc.wait(timeout=300)
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def tidy(text: str) -> list[str]:
+    """Lines without trailing blanks (table cells are padded) and without trailing empty lines."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def test_readme_has_examples():
     assert len(EXAMPLES) >= 10
 
 
-@pytest.mark.parametrize("command, expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_console_example(command, expected):
-    env = {
-        **os.environ,
-        "PATH": BIN + os.pathsep + os.environ["PATH"],
-        "PYTHONUNBUFFERED": "1",
-        "COLUMNS": "100",
-    }
-    env.pop("CNAI_KG_LANG", None)
-    out = subprocess.run(
-        ["bash", "-c", command],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=300,
-    )
-    assert out.stdout.rstrip("\n") == expected.rstrip("\n")
+def test_readme_console_examples():
+    """Each example prints exactly what the README shows; ``echo $?`` shows the last exit code."""
+    last = 0
+    failures = []
+    for command, expected in EXAMPLES:
+        if command == "echo $?":
+            got = str(last)
+        else:
+            last, got = run_in_terminal(command)
+        if tidy(got) != tidy(expected):
+            failures.append(f"$ {command}\n--- README\n{expected}\n--- actual\n{got}")
+    assert failures == [], "\n\n".join(failures)
 
 
 def test_every_command_is_documented():
