@@ -37,7 +37,7 @@ def console_examples():
 EXAMPLES = list(console_examples())
 
 
-def run_in_terminal(command: str) -> tuple[int, str]:
+def run_in_terminal(command: str, cwd: Path) -> tuple[int, str]:
     """Run ``command`` as a user would at a terminal (stdout and stderr on one pty)."""
     env = {
         **os.environ,
@@ -54,7 +54,7 @@ def run_in_terminal(command: str) -> tuple[int, str]:
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
     proc = subprocess.Popen(
         ["bash", "-c", command],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=secondary,
@@ -88,15 +88,20 @@ def test_readme_has_examples():
     assert len(EXAMPLES) >= 10
 
 
-def test_readme_console_examples():
-    """Each example prints exactly what the README shows; ``echo $?`` shows the last exit code."""
+def test_readme_console_examples(tmp_path):
+    """Each example prints exactly what the README shows; ``echo $?`` shows the last exit code.
+
+    They run in a scratch folder holding the repository's ``examples/``, so files they write
+    land there, not in the checkout.
+    """
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     last = 0
     failures = []
     for command, expected in EXAMPLES:
         if command == "echo $?":
             got = str(last)
         else:
-            last, got = run_in_terminal(command)
+            last, got = run_in_terminal(command, tmp_path)
         if tidy(got) != tidy(expected):
             failures.append(f"$ {command}\n--- README\n{expected}\n--- actual\n{got}")
     assert failures == [], "\n\n".join(failures)
