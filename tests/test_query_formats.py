@@ -217,7 +217,7 @@ def _expected(rows: Rows) -> list[dict]:
     return [{v: x for v, x in zip(rows.vars, r, strict=True) if x is not None} for r in rows.tuples]
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(results())
 def test_json_round_trip(rows):
     got = parse(rows.serialize("json"), "json")
@@ -225,7 +225,7 @@ def test_json_round_trip(rows):
     assert bindings(got) == _expected(rows)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(results())
 def test_xml_round_trip(rows):
     got = parse(rows.serialize("xml"), "xml")
@@ -242,7 +242,7 @@ tsv_terms = st.one_of(
 )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     results(tsv_terms).filter(
         # one column, nothing bound: an empty line, which rdflib's TSV parser skips
@@ -267,7 +267,7 @@ csv_terms = st.one_of(
 )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(results(csv_terms))
 def test_csv_round_trip_keeps_values(rows):
     # CSV is lossy by design (no datatypes or languages): the values themselves survive.

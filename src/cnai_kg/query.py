@@ -317,6 +317,19 @@ class PreparedQuery:
     params: tuple[Param, ...] = ()
 
 
+# pyparsing keeps one process-wide packrat cache once anything turns it on
+# (importing matplotlib.pyplot does), and a parse that hits another parse's entry
+# gets that parse's very objects; rdflib then rewrites those objects while
+# translating. Two threads parsing the same text at once can so end up with a
+# corrupted algebra (a FILTER lost). Parsing and translating take turns.
+_PARSE_LOCK = threading.RLock()
+
+
+def _translate(text: str) -> Any:
+    with _PARSE_LOCK:
+        return translateQuery(parseQuery(text), initNs=PREFIXES)
+
+
 _TOKEN = re.compile(r"""<[^>\s]*>?|"[^"\n]*"?|'[^'\n]*'?|[?$]?\w[\w:.\-]*|\S""")
 
 
@@ -342,7 +355,8 @@ def _syntax_error(text: str, e: ParseException) -> QueryError:
 def _refuse_update(text: str) -> None:
     """Raise :class:`QueryRefused` when ``text`` is a SPARQL Update; return when it is not."""
     try:
-        update = parseUpdate(text)
+        with _PARSE_LOCK:
+            update = parseUpdate(text)
     except Exception:  # not an update either: the caller reports the query's syntax error
         return
     ops = [op for op in (update.request or []) if isinstance(op, CompValue)]
@@ -423,14 +437,16 @@ def prepare(sparql: str) -> PreparedQuery:
     if not body.strip():
         raise QueryError("empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     try:
-        parsed = parseQuery(sparql)
+        with _PARSE_LOCK:
+            parsed = parseQuery(sparql)
     except ParseException as e:
         _refuse_update(sparql)
         raise _syntax_error(sparql, e) from None
     except Exception as e:  # rdflib raises plain errors for some lexical problems
         raise QueryError(f"syntax error: {' '.join(str(e).split())}") from None
     try:
-        query = translateQuery(parsed, initNs=PREFIXES)
+        with _PARSE_LOCK:
+            query = translateQuery(parsed, initNs=PREFIXES)
     except Exception as e:
         m = re.match(r"Unknown namespace prefix : (\S*)", str(e))
         if m:
@@ -475,7 +491,7 @@ def _algebra(prepared: PreparedQuery):
         free = _POOL.get(prepared.text)
         query = free.pop() if free else None
     if query is None:
-        query = translateQuery(parseQuery(prepared.text), initNs=PREFIXES)
+        query = _translate(prepared.text)
     yield query
     with _POOL_LOCK:
         if len(_POOL) > 512:
