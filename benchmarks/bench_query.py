@@ -49,24 +49,34 @@ def main() -> None:
     kg = cnai_kg.load()
     print(f"graph: {len(kg)} triples; median of {args.repeat} runs, milliseconds\n")
 
-    print(f"{'named query':<22}{'no limit':>10}{'alarm':>10}{'thread':>10}{'alarm/none':>12}"
-          f"{'thread/none':>12}")
+    print(
+        f"{'named query':<22}{'no limit':>10}{'alarm':>10}{'thread':>10}{'alarm/none':>12}"
+        f"{'thread/none':>12}"
+    )
     ratios_alarm, ratios_thread = [], []
     for name in q.named_queries():
         params = PARAMS.get(name, {})
         base = median_ms(lambda: kg.query(name, timeout=None, **params), args.repeat)  # noqa: B023
         alarm = median_ms(lambda: kg.query(name, timeout=30, **params), args.repeat)  # noqa: B023
         # a query started off the main thread uses the worker-thread mechanism
-        threaded = median_ms(in_thread(lambda: kg.query(name, timeout=30, **params)),  # noqa: B023
-                             args.repeat)
-        base_t = median_ms(in_thread(lambda: kg.query(name, timeout=None, **params)),  # noqa: B023
-                           args.repeat)
+        threaded = median_ms(
+            in_thread(lambda: kg.query(name, timeout=30, **params)),  # noqa: B023
+            args.repeat,
+        )
+        base_t = median_ms(
+            in_thread(lambda: kg.query(name, timeout=None, **params)),  # noqa: B023
+            args.repeat,
+        )
         ratios_alarm.append(alarm / base)
         ratios_thread.append(threaded / base_t)
-        print(f"{name:<22}{base:>10.1f}{alarm:>10.1f}{threaded:>10.1f}{alarm / base:>12.2f}"
-              f"{threaded / base_t:>12.2f}")
-    print(f"{'median ratio':<52}{statistics.median(ratios_alarm):>12.2f}"
-          f"{statistics.median(ratios_thread):>12.2f}\n")
+        print(
+            f"{name:<22}{base:>10.1f}{alarm:>10.1f}{threaded:>10.1f}{alarm / base:>12.2f}"
+            f"{threaded / base_t:>12.2f}"
+        )
+    print(
+        f"{'median ratio':<52}{statistics.median(ratios_alarm):>12.2f}"
+        f"{statistics.median(ratios_thread):>12.2f}\n"
+    )
 
     for profile in ("rdfs", "owl-rl"):
         _CACHE.pop(kg, None)
