@@ -182,7 +182,7 @@ def test_uber_partnerships_divide_the_roles(kg):
     rows = kg.rdf.query(
         """
         SELECT ?p ?member ?role ?market WHERE {
-          ?p a cnai:Partnership ; org:hasMembership ?m ; cnai:targetMarket ?market ;
+          ?p a cnai:Partnership ; cnai:hasParticipation ?m ; cnai:targetMarket ?market ;
              cnai:status kg:status-active .
           ?m org:member ?member ; org:role ?role .
         }""",

@@ -79,12 +79,12 @@ kg:st5 a cnai:Statement ; rdf:subject kg:KoreanMakers ; rdf:predicate cnai:speci
 kg:Delta cnai:operatesIn kg:Market .
 
 kg:P1 a cnai:Partnership ; rdfs:label "Alpha–Beta partnership"@en , "알파–베타 제휴"@ko ;
-    org:hasMembership kg:P1a , kg:P1b ; cnai:targetMarket kg:Market ; cnai:status kg:status-active ;
+    cnai:hasParticipation kg:P1a , kg:P1b ; cnai:targetMarket kg:Market ; cnai:status kg:status-active ;
     prov:wasDerivedFrom kg:ex2 .
 kg:P1a a cnai:Participation ; org:member kg:Alpha ; org:role kg:role-tech .
 kg:P1b a cnai:Participation ; org:member kg:Beta ; org:role kg:role-platform .
 kg:P2 a cnai:Partnership ; rdfs:label "Beta–Gamma cooperation"@en ;
-    org:hasMembership kg:P2a , kg:P2b ; cnai:status kg:status-proposed ;
+    cnai:hasParticipation kg:P2a , kg:P2b ; cnai:status kg:status-proposed ;
     cnai:caveat "Only proposed."@en ; prov:wasDerivedFrom kg:ex4 .
 kg:P2a a cnai:Participation ; org:member kg:Beta ; org:role kg:role-partner .
 kg:P2b a cnai:Participation ; org:member kg:Gamma ; org:role kg:role-partner .

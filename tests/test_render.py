@@ -89,13 +89,13 @@ kg:st-apollo-robotaxi a cnai:Statement ; rdf:subject kg:ApolloGo ; rdf:predicate
     rdf:object kg:robotaxi ; prov:wasDerivedFrom kg:ex-wuhan .
 
 kg:P1 a cnai:Partnership ; rdfs:label "Uber–Pony.ai partnership"@en ;
-    org:hasMembership [ a cnai:Participation ; org:member kg:PonyAI ; org:role kg:role-tech ] ,
+    cnai:hasParticipation [ a cnai:Participation ; org:member kg:PonyAI ; org:role kg:role-tech ] ,
                       [ a cnai:Participation ; org:member kg:Uber ; org:role kg:role-platform ] ;
     cnai:targetMarket kg:UAE ; cnai:status kg:status-active ; cnai:sector kg:robotaxi ;
     cnai:caveat "The source gives no start date."@en ;
     prov:wasDerivedFrom kg:ex-uae .
 kg:P2 a cnai:Partnership ; rdfs:label "Uber–WeRide partnership"@en ;
-    org:hasMembership [ a cnai:Participation ; org:member kg:WeRide ; org:role kg:role-tech ] ,
+    cnai:hasParticipation [ a cnai:Participation ; org:member kg:WeRide ; org:role kg:role-tech ] ,
                       [ a cnai:Participation ; org:member kg:Uber ; org:role kg:role-platform ] ;
     cnai:status kg:status-active ;
     prov:wasDerivedFrom kg:ex-uae .

@@ -88,7 +88,7 @@ def test_a_partnership_needs_two_partners_with_roles(make_kg):
         """
         kg:p-x a cnai:Partnership ; rdfs:label "Lonely partnership"@en ;
             cnai:partnershipType kg:ptype-b2b-supply ; cnai:status kg:status-proposed ;
-            org:hasMembership kg:pp1 ; prov:wasDerivedFrom kg:ex-uber .
+            cnai:hasParticipation kg:pp1 ; prov:wasDerivedFrom kg:ex-uber .
         kg:pp1 a cnai:Participation ; org:member kg:Baidu ; org:organization kg:p-x .
     """,
         shipped=True,
@@ -96,8 +96,8 @@ def test_a_partnership_needs_two_partners_with_roles(make_kg):
     got = sorted(x.split(": ", 1)[1] for x in lines(kg))
     assert got == [
         "Lonely partnership [-] a partnership needs at least two distinct partners",
-        "Lonely partnership [org:hasMembership] a partnership has at least two participations "
-        "(org:hasMembership)",
+        "Lonely partnership [cnai:hasParticipation] a partnership has at least two participations "
+        "(cnai:hasParticipation)",
         "kg:pp1 [org:role] a participation gives the partner's role (org:role, a cnai:PartnerRole)",
     ]
 

@@ -273,7 +273,7 @@ class KnowledgeGraph:
             partners = [
                 f"{self.label(self.rdf.value(m, ORG.member), lang)} "
                 f"({self.label(self.rdf.value(m, ORG.role), lang)})"
-                for m in self.rdf.objects(fact, ORG.hasMembership)
+                for m in self.rdf.objects(fact, CNAI.hasParticipation)
                 if self.rdf.value(m, ORG.member) is not None
             ]
             if partners:

@@ -717,7 +717,7 @@ def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
 
 def _participations(reader: _Reader, partnership: Node) -> list[tuple[Node, Node | None, Node]]:
     """(member, role, membership) of a partnership, sorted by member."""
-    memberships = set(reader.objects(partnership, ORG.hasMembership))
+    memberships = set(reader.objects(partnership, CNAI.hasParticipation))
     memberships |= set(reader.subjects(ORG.organization, partnership))
     out = []
     for m in memberships:

@@ -40,12 +40,10 @@ PROFILES = {"rdfs": "RDFS_Semantics", "owl-rl": "OWLRL_Semantics"}
 
 # The class and property axioms of the external vocabularies cnai.ttl builds on,
 # as their own specifications state them (W3C ORG, schema.org, FOAF, PROV-O,
-# SKOS). Only the subclass / subproperty / domain / range axioms are taken.
-# Left out on purpose: ORG's `org:hasMembership owl:inverseOf org:member` and
-# `org:member a owl:FunctionalProperty`. The shipped data links partnerships to
-# their participations with org:hasMembership (the partnership side), so under
-# OWL RL those two axioms would make every partnership a member of itself and,
-# through functionality, owl:sameAs its partners.
+# SKOS). The subclass / subproperty / domain / range axioms, plus ORG's inverse
+# and functional membership axioms: partnerships reach their participations
+# through cnai:hasParticipation (the inverse of org:organization), never through
+# org:hasMembership, which ORG reserves for the member's side.
 _AXIOMS = """
 @prefix org:    <http://www.w3.org/ns/org#> .
 @prefix schema: <https://schema.org/> .
@@ -61,7 +59,8 @@ org:FormalOrganization rdfs:subClassOf org:Organization , foaf:Organization .
 org:OrganizationalUnit rdfs:subClassOf org:Organization .
 org:OrganizationalCollaboration rdfs:subClassOf org:Organization .
 org:Role rdfs:subClassOf skos:Concept .
-org:member rdfs:domain org:Membership ; rdfs:range foaf:Agent .
+org:member rdfs:domain org:Membership ; rdfs:range foaf:Agent ; a owl:FunctionalProperty .
+org:hasMembership owl:inverseOf org:member .
 org:organization rdfs:domain org:Membership ; rdfs:range org:Organization .
 org:role rdfs:domain org:Membership ; rdfs:range org:Role .
 org:unitOf rdfs:subPropertyOf org:subOrganizationOf ;

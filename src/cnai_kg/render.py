@@ -179,7 +179,7 @@ _NOT_ATTRIBUTES = {
     RDFS.label,
     SKOS.prefLabel,
     SKOS.altLabel,
-    ORG.hasMembership,
+    CNAI.hasParticipation,
     PROV.wasDerivedFrom,
     RDF.subject,
     RDF.predicate,
@@ -861,9 +861,9 @@ def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list
         )
         for value in literals + others:
             out.append([_pred_label(kg, p, lang), value])
-    if (iri, ORG.hasMembership, None) in kg.rdf or (None, ORG.organization, iri) in kg.rdf:
+    if (iri, CNAI.hasParticipation, None) in kg.rdf or (None, ORG.organization, iri) in kg.rdf:
         for m in sorted(
-            set(kg.rdf.objects(iri, ORG.hasMembership))
+            set(kg.rdf.objects(iri, CNAI.hasParticipation))
             | set(kg.rdf.subjects(ORG.organization, iri)),
             key=str,
         ):
