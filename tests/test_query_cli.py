@@ -322,60 +322,9 @@ def test_prefixes():
 
 # ------------------------------------------------------------------ the README
 
-README = Path(__file__).resolve().parent.parent / "docs" / "readme" / "query.md"
-
-
-def _console_examples() -> list[tuple[str, list[str]]]:
-    """(command, expected output lines) for every ``$ `` line of the README's console blocks."""
-    examples: list[tuple[str, list[str]]] = []
-    inside = False
-    for line in README.read_text(encoding="utf-8").splitlines():
-        if line.startswith("```"):
-            inside = line == "```console"
-            continue
-        if not inside:
-            continue
-        if line.startswith("$ "):
-            examples.append((line[2:], []))
-        elif examples:
-            examples[-1][1].append(line.rstrip())
-    return examples
-
-
-def test_readme_console_examples_are_real(monkeypatch, tmp_path):
-    import shlex
-
-    from cnai_kg.cli import query as query_cli
-
-    monkeypatch.setattr(query_cli, "_terminal", lambda: True)
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner(env={"COLUMNS": "100", "CNAI_KG_LANG": ""})
-    examples = _console_examples()
-    assert len(examples) >= 20
-    last = None
-    for command, expected in examples:
-        while expected and not expected[-1]:
-            expected.pop()
-        if command == "echo $?":
-            assert [str(last.exit_code)] == expected, last.output
-            continue
-        stdin = None
-        if command.startswith("printf "):
-            printf, _, command = command.partition(" | ")
-            stdin = shlex.split(printf)[1].encode().decode("unicode_escape")
-        head = None
-        if " | head -" in command:
-            command, _, n = command.partition(" | head -")
-            head = int(n)
-        args = shlex.split(command)
-        assert args[0] == "cnai-kg", command
-        last = runner.invoke(cli, args[1:], input=stdin)
-        lines = [line.rstrip() for line in last.output.splitlines()]
-        while lines and not lines[-1]:
-            lines.pop()
-        if head:
-            lines = lines[:head]
-        assert lines == expected, command
+# Console examples of the whole README run in a terminal in tests/test_readme.py;
+# here its Python examples run as doctests.
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_readme_python_example_is_real():

@@ -38,6 +38,10 @@ _LAZY = {
     "export_network": "network",
     "to_networkx": "network",
     "GraphView": "render",
+    "Rows": "query",
+    "Triples": "query",
+    "named_queries": "query",
+    "run_query": "query",
 }
 
 
@@ -72,13 +76,17 @@ __all__ = [
     "QueryError",
     "QueryRefused",
     "QueryTimeout",
+    "Rows",
     "ShapeViolation",
+    "Triples",
     "UsageError",
     "centrality",
     "communities",
     "evidence_paths",
     "export_network",
     "load",
+    "named_queries",
     "neighbors",
+    "run_query",
     "to_networkx",
 ]

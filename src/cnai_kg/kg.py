@@ -16,8 +16,6 @@ from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.term import Node
 
 from . import resources
@@ -317,14 +315,17 @@ class KnowledgeGraph:
             file=self.file_of(iri),
         )
 
-    def _select(self, name: str, **bindings: Node):
-        """Run an internal query from ``queries/internal`` with rdflib's engine.
+    def _select(self, name: str, **bindings: Node) -> list[dict[str, Node]]:
+        """Run an internal query from ``queries/internal`` through :func:`cnai_kg.query.run_query`.
 
-        rdflib's evaluator only asks the store for triple patterns, so it runs the
-        same on every store; values are bound, never pasted into the text.
+        That path binds values (never pastes them), is safe to call from several
+        threads, and evaluates with rdflib's engine, which only asks the store for
+        triple patterns: the same answers on every store.
         """
-        result = evalQuery(self.rdf, _internal_query(name), initBindings=bindings)
-        return [{str(k): v for k, v in row.items()} for row in result["bindings"]]
+        from .query import run_query
+
+        rows = run_query(self, _internal_query(name), timeout=None, max_rows=None, **bindings)
+        return [row.asdict() for row in rows]
 
     # ------------------------------------------------------------------ stats
 
@@ -417,10 +418,9 @@ class KnowledgeGraph:
 
 
 @cache
-def _internal_query(name: str):
-    """An internal query, parsed once (with the project's prefixes)."""
-    path = resources.query_dir() / "internal" / f"{name}.rq"
-    return prepareQuery(path.read_text(encoding="utf-8"), initNs=PREFIXES)
+def _internal_query(name: str) -> str:
+    """The text of an internal query (the project's prefixes are predeclared)."""
+    return (resources.query_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 #: Stores a KnowledgeGraph can sit on: rdflib's in-memory store, or Oxigraph
