@@ -79,7 +79,8 @@ kg:st5 a cnai:Statement ; rdf:subject kg:KoreanMakers ; rdf:predicate cnai:speci
 kg:Delta cnai:operatesIn kg:Market .
 
 kg:P1 a cnai:Partnership ; rdfs:label "Alpha–Beta partnership"@en , "알파–베타 제휴"@ko ;
-    cnai:hasParticipation kg:P1a , kg:P1b ; cnai:targetMarket kg:Market ; cnai:status kg:status-active ;
+    cnai:hasParticipation kg:P1a , kg:P1b ; cnai:targetMarket kg:Market ;
+    cnai:status kg:status-active ;
     prov:wasDerivedFrom kg:ex2 .
 kg:P1a a cnai:Participation ; org:member kg:Alpha ; org:role kg:role-tech .
 kg:P1b a cnai:Participation ; org:member kg:Beta ; org:role kg:role-platform .
