@@ -34,6 +34,7 @@ class Member:
     cls: str
     class_label: str
     degree: int
+    group: bool = False  # a collectively named group (cnai:ActorGroup), not one actor
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def communities(
             cls=d.get("class", ""),
             class_label=d.get("class_label", ""),
             degree=H.degree(n),
+            group=d.get("group") == "true",
         )
 
     groups = [

@@ -35,8 +35,22 @@ __all__ = ["register"]
 # --------------------------------------------------------------------------- shared options
 
 
+def status_option(f):
+    """``--status``: which facts become edges, by what the source says of them."""
+    return click.option(
+        "--status",
+        default="reported,active",
+        show_default=True,
+        metavar="STATUS",
+        help="Facts to use, comma-separated: reported (stated, or definitional), active "
+        "(partnerships in place), proposed (partnerships, opportunities and mitigations "
+        "the article recommends), or all. Proposals stay out unless asked for.",
+    )(f)
+
+
 def projection_options(f):
-    """``--partnerships`` and ``--claims``: how n-ary facts enter the network."""
+    """``--partnerships``, ``--claims`` and ``--status``: how n-ary facts enter the network."""
+    f = status_option(f)
     f = click.option(
         "--claims",
         is_flag=True,
@@ -148,6 +162,7 @@ def centrality(
     directed: bool,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     plot: str | None,
     write_rdf: str | None,
@@ -168,6 +183,7 @@ def centrality(
         lang=lang,
         partnerships=partnerships,
         claims=claims,
+        status=status,
         relations=relations or None,
     )
     shown = result.scores[:top]
@@ -186,18 +202,22 @@ def centrality(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["rank", "entity", "label", "class", "score"])
+        writer.writerow(["rank", "entity", "label", "class", "group", "score"])
         for s in shown:
-            writer.writerow([s.rank, s.node, s.label, s.cls, repr(s.score)])
+            writer.writerow([s.rank, s.node, s.label, s.cls, str(s.group).lower(), repr(s.score)])
         click.echo(buf.getvalue(), nl=False)
         return
     how = "directed" if directed else "undirected"
     click.echo(
         f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
-        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'})"
+        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'}; "
+        f"status {result.projection.get('status', status).replace(' ', ', ')})"
     )
-    rows = [[str(s.rank), s.label, s.class_label, f"{s.score:.4f}", s.node] for s in shown]
-    for line in _table(["rank", "entity", "class", "score", "id"], rows, right={0, 3}):
+    rows = [
+        [str(s.rank), s.label, s.class_label, "yes" if s.group else "", f"{s.score:.4f}", s.node]
+        for s in shown
+    ]
+    for line in _table(["rank", "entity", "class", "group", "score", "id"], rows, right={0, 4}):
         click.echo(line)
 
 
@@ -241,6 +261,7 @@ def path(
     directed: bool,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -267,6 +288,7 @@ def path(
         lang=lang,
         partnerships=partnerships,
         claims=claims,
+        status=status,
     )
     if fmt == "json":
         first = paths[0]
@@ -311,6 +333,7 @@ def neighbors(
     directed: bool,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -331,6 +354,7 @@ def neighbors(
         lang=lang,
         partnerships=partnerships,
         claims=claims,
+        status=status,
     )
     if fmt == "json":
         click.echo(json.dumps([n.to_dict() for n in found], ensure_ascii=False, indent=2))
@@ -341,8 +365,8 @@ def neighbors(
     rows = []
     for n in found:
         route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}" for h in n.path.hops])
-        rows.append([str(n.distance), n.label, n.class_label, route])
-    for line in _table(["hops", "entity", "class", "via"], rows, right={0}):
+        rows.append([str(n.distance), n.label, n.class_label, "yes" if n.group else "", route])
+    for line in _table(["hops", "entity", "class", "group", "via"], rows, right={0}):
         click.echo(line)
 
 
@@ -386,6 +410,7 @@ def communities(
     relations: tuple[str, ...],
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -404,6 +429,7 @@ def communities(
         lang=lang,
         partnerships=partnerships,
         claims=claims,
+        status=status,
         relations=relations or None,
     )
     listed = [c for c in found.communities if c.size >= min_size]
@@ -419,7 +445,8 @@ def communities(
         f"{found.modularity:.3f}"
     )
     for c in listed:
-        click.echo(f"{c.index:>2}. ({c.size}) {', '.join(c.labels)}")
+        names = [f"{m.label} [group]" if m.group else m.label for m in c.members]
+        click.echo(f"{c.index:>2}. ({c.size}) {', '.join(names)}")
     hidden = len(found.communities) - len(listed)
     if hidden:
         click.echo(
