@@ -224,8 +224,7 @@ def test_risks_and_mitigations(tmp_path):
 
 def test_claims_are_opt_in(mini):
     assert not any(
-        d["relation"] == "cnai:Claim"
-        for *_, d in mini.to_networkx(status="all").edges(data=True)
+        d["relation"] == "cnai:Claim" for *_, d in mini.to_networkx(status="all").edges(data=True)
     )
     G = mini.to_networkx(status="all", claims=True)
     assert sorted((u, v) for u, v, d in G.edges(data=True) if d["relation"] == "cnai:Claim") == [
