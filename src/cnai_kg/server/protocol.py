@@ -141,9 +141,9 @@ def parse_request(method: str, query_string: str, content_type: str, body: bytes
                 "over the graph it loaded",
                 403,
             )
-    fmt = None
-    for key in ("format", "output", "results"):
-        fmt = fmt or _one(params, key)
+    # SPARQLWrapper repeats its format under several names (and sometimes twice): the
+    # first one names it
+    fmt = next((v for key in ("format", "output", "results") for v in params.get(key, [])), None)
     return SparqlRequest(_one(params, "query"), fmt)
 
 
