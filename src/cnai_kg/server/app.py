@@ -235,7 +235,7 @@ class _Server:
             except CnaiKgError as e:
                 context["error"] = str(e)
                 context["matches"] = getattr(e, "matches", [])
-                return self.page(request, "path.html", _status(e), **context)
+                # the form page itself exists: it shows the error next to the form
         return self.page(request, "path.html", **context)
 
     async def search(self, request: Request) -> Response:
@@ -274,7 +274,7 @@ class _Server:
         }
         if len(text.encode("utf-8")) > self.limits.max_request:
             context["error"] = f"the query is over the limit of {self.limits.max_request:,} bytes"
-            return self.page(request, "query.html", 413, **context)
+            return self.page(request, "query.html", **context)
         try:
             context["params"] = list(parse_header(text)["params"]) if text else []
         except CnaiKgError as e:
@@ -285,8 +285,9 @@ class _Server:
             except PoolFull:
                 return _busy()
             except CnaiKgError as e:
+                # shown next to the form (the page exists; the error is the form's state)
                 context["error"] = str(e)
-                return self.page(request, "query.html", _status(e), **context)
+                return self.page(request, "query.html", **context)
             context["result"] = result
             context["graph_json"] = safe_json(result.get("graph") or {})
             formats = (
