@@ -372,3 +372,17 @@ def test_cli_serve_port_taken(kg):
         )
     assert r.returncode == 2
     assert r.stderr == f"Error: port {port} on 127.0.0.1 is taken; choose another with --port\n"
+
+
+def test_cli_serve_data_option_and_bad_data(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix kg: <https://w3id.org/cnai-kg/resource/> .\nkg:x kg:y .\n")
+    r = subprocess.run(
+        [CNAI_KG, "serve", "--data", str(bad), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode != 0 and r.stdout == ""
+    assert r.stderr.startswith("Error: ") and f"{bad}:2" in r.stderr
+    assert r.stderr.count("\n") == 1

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..kg import KnowledgeGraph
-from ._common import pass_kg
+from ._common import State
 
 __all__ = ["register"]
 
@@ -54,9 +53,18 @@ __all__ = ["register"]
     show_default=True,
     help="Requests that may wait for a worker; beyond, 503 with Retry-After.",
 )
-@pass_kg
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Add your own RDF (Turtle) file; repeatable (as 'cnai-kg --data FILE serve').",
+)
+@click.pass_obj
 def serve(
-    kg: KnowledgeGraph,
+    state: State,
+    data: tuple[str, ...],
     host: str,
     port: int,
     timeout: float,
@@ -76,12 +84,15 @@ def serve(
     \b
     Examples:
       cnai-kg serve
-      cnai-kg --data mine.ttl serve --port 8080
+      cnai-kg serve --data mine.ttl --port 8080
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK{}'
     """
     from ..server import Limits
     from ..server import serve as run_server
 
+    if data:
+        state.data_files = (*state.data_files, *data)
+    kg = state.kg()
     limits = Limits(
         timeout=timeout,
         max_rows=max_rows,

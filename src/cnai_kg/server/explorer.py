@@ -113,24 +113,20 @@ class Explorer:
     def home(self, lang: str) -> dict:
         kg = self.kg
         stats = kg.stats()
-        hubs = []
-        for hub in kg.entities(CNAI.AIHub):
-            rows = self._select("companies-by-hub", lang, hub=hub)
-            members: dict[str, dict] = {}
-            for row in rows:
-                org = row.organisation
-                members.setdefault(str(org), self.term(org, lang))
-            hubs.append(
-                {
-                    **self.term(hub, lang),
-                    "members": sorted(members.values(), key=lambda t: t["text"].casefold()),
-                }
-            )
+        # one row per hub, kind and item (cities, specialisations, organisations)
+        hubs: dict[Node, dict] = {}
+        for row in self._select("hubs", lang):
+            hub = hubs.setdefault(row.hub, {**self.term(row.hub, lang), "kinds": {}})
+            kind = self.kg.label(row.kind, lang)
+            items = hub["kinds"].setdefault(kind, [])
+            item = self.term(row.item, lang)
+            if item not in items:
+                items.append(item)
         partnerships = [self.term(p, lang) for p in kg.entities(CNAI.Partnership)]
         companies = [self.term(c, lang) for c in kg.entities(CNAI.Company)]
         return {
             "stats": stats,
-            "hubs": hubs,
+            "hubs": sorted(hubs.values(), key=lambda t: t["text"].casefold()),
             "companies": sorted(companies, key=lambda t: t["text"].casefold()),
             "partnerships": sorted(partnerships, key=lambda t: t["text"].casefold()),
         }
