@@ -4,13 +4,16 @@ Each file goes into its own named graph through the SPARQL 1.1 Graph Store
 Protocol (one HTTP ``PUT`` per file, which replaces that graph), so publishing
 twice leaves the store as publishing once did. Every file is parsed before
 anything is sent: a broken file stops the run with its file and line, and the
-store is left untouched.
+store is left untouched. A triple held by two files goes to the first one's
+graph only, as in the embedded store, so the union of the graphs is a set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from rdflib import Graph
 
 from . import resources
 from .io import parse_rdf
@@ -70,12 +73,16 @@ def publish(
         the store cannot be reached, refuses the credentials or answers with an error
     """
     endpoint = Endpoint(store_url=store_url, timeout=timeout)
-    parsed = []
-    for path in _files(files, shipped):
-        graph = parse_rdf(path)
-        parsed.append((_name(path), graph_iri(path), graph))
-    done = []
-    for name, iri, graph in parsed:
-        endpoint.put_graph(iri, graph.serialize(format="nt", encoding="utf-8"))
-        done.append(Published(name, iri, len(graph)))
+    parsed = [(_name(path), parse_rdf(path)) for path in _files(files, shipped)]
+    done, seen = [], set()
+    for name, graph in parsed:
+        # a triple an earlier file holds stays there only, so the union is a set (as in the
+        # embedded store) even where a store repeats a triple held by two graphs
+        own = Graph()
+        for triple in graph:
+            if triple not in seen:
+                own.add(triple)
+                seen.add(triple)
+        endpoint.put_graph(graph_iri(name), own.serialize(format="nt", encoding="utf-8"))
+        done.append(Published(name, graph_iri(name), len(own)))
     return done

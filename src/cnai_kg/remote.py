@@ -14,9 +14,8 @@ Every failure (unreachable host, HTTP error, refused credentials, no answer in
 time, an answer that is not what was asked for) is an
 :class:`~cnai_kg.errors.EndpointError` with one line naming the URL.
 
-cnai-kg keeps one named graph per file. The graph of a shipped file is named
-under ``https://w3id.org/cnai-kg/file/`` (``.../file/graph/hubs.ttl``); the
-graph of one of your files by its ``file:`` URI.
+cnai-kg keeps one named graph per file, ``urn:cnai-kg:file:`` followed by the
+file's name (``urn:cnai-kg:file:graph/hubs.ttl``), as the embedded store does.
 """
 
 from __future__ import annotations
@@ -31,12 +30,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import resources
 from .errors import EndpointError
 
 __all__ = [
@@ -54,31 +51,26 @@ AUTH_ENV = "CNAI_KG_ENDPOINT_AUTH"
 #: Seconds to wait for a store's answer.
 DEFAULT_TIMEOUT = 60.0
 
-#: Named graphs of shipped files live under this IRI.
-FILE_GRAPHS = "https://w3id.org/cnai-kg/file/"
+#: The named graph of the file NAME is ``urn:cnai-kg:file:NAME``.
+FILE_GRAPHS = "urn:cnai-kg:file:"
 
 _USER_AGENT = "cnai-kg (+https://w3id.org/cnai-kg)"
 
 
-def graph_iri(path: str | Path) -> str:
-    """The named graph that holds one loaded file.
+def graph_iri(name: str) -> str:
+    """The named graph that holds the file ``name``, as :attr:`KnowledgeGraph.files` names it.
 
-    A shipped file's graph is named by its short name under :data:`FILE_GRAPHS`,
-    so it is the same on every machine; one of your files by its ``file:`` URI.
+    The same names as the embedded Oxigraph store's graphs: stable across machines for
+    the shipped files (``graph/hubs.ttl``), your files by the path you gave.
 
     Examples
     --------
-    >>> from cnai_kg import resources
-    >>> graph_iri(resources.data_dir() / "graph" / "hubs.ttl")
-    'https://w3id.org/cnai-kg/file/graph/hubs.ttl'
-    >>> graph_iri("/data/mine.ttl")
-    'file:///data/mine.ttl'
+    >>> graph_iri("graph/hubs.ttl")
+    'urn:cnai-kg:file:graph/hubs.ttl'
+    >>> graph_iri("my data.ttl")
+    'urn:cnai-kg:file:my%20data.ttl'
     """
-    path = Path(path).resolve()
-    try:
-        return FILE_GRAPHS + path.relative_to(resources.data_dir().resolve()).as_posix()
-    except ValueError:
-        return path.as_uri()
+    return FILE_GRAPHS + urllib.parse.quote(name, safe="/:@")
 
 
 def file_name(iri: str) -> str:
@@ -86,17 +78,13 @@ def file_name(iri: str) -> str:
 
     Examples
     --------
-    >>> file_name("https://w3id.org/cnai-kg/file/graph/hubs.ttl")
-    'graph/hubs.ttl'
-    >>> file_name("file:///data/mine%20too.ttl")
-    '/data/mine too.ttl'
+    >>> file_name("urn:cnai-kg:file:my%20data.ttl")
+    'my data.ttl'
     >>> file_name("http://example.org/other")
     'http://example.org/other'
     """
     if iri.startswith(FILE_GRAPHS):
-        return iri[len(FILE_GRAPHS) :]
-    if iri.startswith("file://"):
-        return urllib.parse.unquote(urllib.parse.urlsplit(iri).path)
+        return urllib.parse.unquote(iri[len(FILE_GRAPHS) :])
     return iri
 
 
@@ -198,7 +186,8 @@ class Endpoint:
 
     def put_graph(self, iri: str, ntriples: bytes) -> None:
         """Replace the named graph ``iri`` with ``ntriples`` (Graph Store Protocol PUT)."""
-        url = f"{self.graph_store}?{urllib.parse.urlencode({'graph': iri})}"
+        base = self.graph_store
+        url = f"{base}{'&' if '?' in base else '?'}{urllib.parse.urlencode({'graph': iri})}"
         self._request(
             "PUT",
             url,

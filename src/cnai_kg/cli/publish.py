@@ -42,7 +42,7 @@ def publish_command(ctx: click.Context, to: str, timeout: float) -> None:
     for item in done:
         click.echo(f"{item.file:<{width}}  {item.triples:>6} triples  <{item.graph}>")
     total = sum(item.triples for item in done)
-    click.echo(f"published {len(done)} files ({total:,} triples) to {to}")
+    click.echo(f"published {len(done)} files ({total:,} triples) to {to.split('?', 1)[0]}")
 
 
 def register(cli: click.Group) -> None:
