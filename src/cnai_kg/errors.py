@@ -18,6 +18,7 @@ so a caller (the CLI, a notebook, a server) can catch one class and show
     │   ├── QueryRefused     SERVICE, LOAD or SPARQL Update asked for
     │   └── QueryTimeout     a query ran past its time limit
     ├── UsageError           an option or value the library does not know
+    ├── EndpointError        a remote SPARQL store cannot be reached or refuses a request
     ├── NoPath               two entities are not connected
     └── ShapeViolation       the data does not conform to the SHACL shapes
 """
@@ -33,6 +34,7 @@ __all__ = [
     "AmbiguousEntity",
     "CnaiKgError",
     "DataError",
+    "EndpointError",
     "EntityNotFound",
     "InputRefused",
     "MissingFile",
@@ -165,6 +167,12 @@ class UsageError(CnaiKgError):
     """An option or value the library does not know (a format, a measure, a class)."""
 
     exit_code = 2
+
+
+class EndpointError(CnaiKgError):
+    """A remote SPARQL store cannot be reached, answers with an error, or refuses credentials."""
+
+    exit_code = 5
 
 
 class NoPath(CnaiKgError):
