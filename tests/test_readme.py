@@ -128,8 +128,9 @@ def _oxigraph_server():
         "oxigraph_server", Path(__file__).parent / "endpoint" / "oxigraph_server.py"
     )
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module
+    return sys.modules[spec.name]
 
 
 def test_every_command_is_documented():

@@ -234,3 +234,17 @@ def test_cli_communities_and_neighbors_mark_groups():
 def test_api_status_keyword_reaches_the_projection():
     kg = cnai_kg.load()
     assert centrality(kg, "degree", status="proposed").projection["status"] == "proposed"
+
+
+def test_equally_short_paths_prefer_quoted_facts(kg):
+    """Pony.ai and WeRide are both Chinese-based (definitional) and both in the group the
+    source names (quoted): of two 2-hop chains the quoted one comes first."""
+    from cnai_kg.render import VIEW_CLASSES
+
+    paths = evidence_paths(
+        kg, "小马智行", "위라이드", k=3, partnerships="nodes", claims=True, classes=VIEW_CLASSES
+    )
+    assert [p.length for p in paths] == sorted(p.length for p in paths)
+    assert all(h.evidence == "quote" for h in paths[0].hops)
+    definitional = [p for p in paths if any(h.evidence == "definitional" for h in p.hops)]
+    assert all(paths.index(p) > 0 for p in definitional)

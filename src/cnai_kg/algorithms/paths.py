@@ -210,6 +210,10 @@ def path_of(
     )
 
 
+#: How many equally short paths beyond ``k`` compete for the last places (by evidence).
+_TIES = 24
+
+
 def evidence_paths(
     graph,
     source: str,
@@ -273,11 +277,16 @@ def evidence_paths(
         for nodes in nx.shortest_simple_paths(H, s, t):
             if max_hops is not None and len(nodes) - 1 > max_hops:
                 break
-            paths.append(path_of(G, nodes, via=via_set, directed=directed))
-            if len(paths) == k:
+            # past k, only paths as short as the k-th compete for its place (bounded)
+            if len(paths) >= k and (len(nodes) - 1 > paths[-1].length or len(paths) >= k + _TIES):
                 break
+            paths.append(path_of(G, nodes, via=via_set, directed=directed))
     except nx.NetworkXNoPath:
         pass
+    # equally short paths: those resting on more quoted facts (fewer definitional or
+    # unsourced hops) first; the sort is stable, so networkx's order breaks the remaining ties
+    paths.sort(key=lambda p: (p.length, sum(h.evidence != "quote" for h in p.hops)))
+    paths = paths[:k]
     if not paths:
         raise NoPath(
             _no_path_message(
