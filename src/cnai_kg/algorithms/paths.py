@@ -28,6 +28,7 @@ import networkx as nx
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
+from .engine import SimpleNetwork, choose_engine, k_shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -215,9 +216,14 @@ def evidence_paths(
     avoid: Iterable[str] = (),
     directed: bool = False,
     lang: str | None = None,
+    engine: str = "auto",
     **projection,
 ) -> list[EvidencePath]:
     """The ``k`` shortest simple paths from ``source`` to ``target``, as evidence chains.
+
+    Among paths of equal length the one whose node ids (CURIEs) come first in
+    order is taken, so the answer is the same on every engine; further paths
+    follow Yen's algorithm (see :func:`~cnai_kg.algorithms.engine.k_shortest_paths`).
 
     Parameters
     ----------
@@ -225,13 +231,16 @@ def evidence_paths(
         language, CURIE or IRI) or a network from :func:`~cnai_kg.network.to_networkx`
         (names are node ids or labels)
     source, target : the two entities
-    k : how many paths, shortest first (:func:`networkx.shortest_simple_paths`)
+    k : how many paths, shortest first
     max_hops : longest path accepted
     via : relations a path may use (CURIE, local name or label, e.g.
         ``["Partnership", "inGroup"]``); all when None
     avoid : entities a path must not pass through
     directed : follow relations only in their direction
     lang, projection : passed to :func:`~cnai_kg.network.to_networkx` for a KnowledgeGraph
+    engine : ``auto`` (igraph above
+        :data:`~cnai_kg.algorithms.engine.AUTO_IGRAPH_ABOVE` nodes), ``networkx``
+        or ``igraph``; every engine finds the same paths
 
     Raises
     ------
@@ -262,16 +271,12 @@ def evidence_paths(
     if avoided & {s, t}:
         raise UsageError("cannot avoid an end of the path")
     H = walkable(G, via=via_set, avoid=avoided, directed=directed)
+    runner = choose_engine(engine, H.number_of_nodes())
     paths: list[EvidencePath] = []
-    try:
-        for nodes in nx.shortest_simple_paths(H, s, t):
-            if max_hops is not None and len(nodes) - 1 > max_hops:
-                break
-            paths.append(path_of(G, nodes, via=via_set, directed=directed))
-            if len(paths) == k:
-                break
-    except nx.NetworkXNoPath:
-        pass
+    for nodes in k_shortest_paths(runner, SimpleNetwork.from_networkx(H), s, t, k):
+        if max_hops is not None and len(nodes) - 1 > max_hops:
+            break
+        paths.append(path_of(G, nodes, via=via_set, directed=directed))
     if not paths:
         raise NoPath(
             _no_path_message(
