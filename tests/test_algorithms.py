@@ -376,7 +376,8 @@ def test_paths_are_canonical_shortest_paths_on_random_graphs(G, k, directed):
     assert [len(p) for p in found] == [len(p) for p in want]
     assert len({tuple(p) for p in found}) == len(found)
     for p in found:
-        assert len(set(p)) == len(p) and all(simple.has_edge(a, b) for a, b in zip(p, p[1:]))
+        assert len(set(p)) == len(p)
+        assert all(simple.has_edge(a, b) for a, b in itertools.pairwise(p))
     # ... the first the shortest with the smallest node ids, the same on both engines
     assert found[0] == min(nx.all_shortest_paths(simple, s, t))
     on_igraph = evidence_paths(G, s, t, k=k, directed=directed, engine="igraph")
