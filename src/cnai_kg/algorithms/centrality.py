@@ -202,13 +202,13 @@ def centrality(
         raise UsageError(f"--top must be at least 1, not {top}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
     G = as_network(graph, lang=lang, **projection)
-    H = _bare_graph(G, directed=directed)
+    if directed and not G.is_directed():
+        raise UsageError("the network is undirected; project it with directed=True")
+    net = SimpleNetwork.from_multigraph(G, directed=directed)
     _, params = MEASURES[measure]
-    k = default_sample(measure, H.number_of_nodes(), sample)
-    runner = choose_engine(engine, H.number_of_nodes())
-    values, function = runner.centrality(
-        SimpleNetwork.from_networkx(H), measure, sample=k, seed=seed
-    )
+    k = default_sample(measure, len(net), sample)
+    runner = choose_engine(engine, len(net))
+    values, function = runner.centrality(net, measure, sample=k, seed=seed)
     keep = nodes_of_classes(G, classes, kg) if classes else set(G)
     rows = sorted(
         ((n, v) for n, v in values.items() if n in keep),
@@ -245,23 +245,13 @@ def centrality(
         directed=directed,
         parameters=parameters,
         scores=scores,
-        nodes=H.number_of_nodes(),
-        edges=H.number_of_edges(),
+        nodes=len(net),
+        edges=net.edges,
         projection=projection_info,
         engine=runner.name,
         sample=k,
         seed=seed if k is not None else None,
     )
-
-
-def _bare_graph(G: nx.Graph, *, directed: bool) -> nx.Graph:
-    """:func:`simple_graph` without the attributes (the measures do not read them)."""
-    if directed and not G.is_directed():
-        raise UsageError("the network is undirected; project it with directed=True")
-    H = nx.DiGraph() if directed else nx.Graph()
-    H.add_nodes_from(G)
-    H.add_edges_from(G.edges())
-    return H
 
 
 def _same(a: float, b: float) -> bool:

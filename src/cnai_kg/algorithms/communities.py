@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import networkx as nx
-
 from ..errors import UsageError
 from ..network import as_network
 from .engine import SimpleNetwork, choose_engine
@@ -113,11 +111,8 @@ def communities(
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     G = as_network(graph, lang=lang, **projection)
-    H = nx.Graph()
-    H.add_nodes_from(G)
-    H.add_edges_from(G.edges())
-    runner = choose_engine(engine, H.number_of_nodes())
-    net = SimpleNetwork.from_networkx(H)
+    net = SimpleNetwork.from_multigraph(G, directed=False)
+    runner = choose_engine(engine, len(net))
     parts, _ = runner.communities(net, method, resolution=resolution, seed=seed)
     if method == "louvain":
         params = {"resolution": resolution, "seed": seed}
@@ -134,9 +129,10 @@ def communities(
             label=d.get("label", n),
             cls=d.get("class", ""),
             class_label=d.get("class_label", ""),
-            degree=H.degree(n),
+            degree=degree[n],
         )
 
+    degree = net.degrees()
     groups = [
         sorted((member(n) for n in part), key=lambda m: (-m.degree, m.label.casefold(), m.node))
         for part in parts
@@ -147,7 +143,7 @@ def communities(
         parameters=params,
         modularity=float(modularity),
         communities=[Community(index=i + 1, members=tuple(ms)) for i, ms in enumerate(groups)],
-        nodes=H.number_of_nodes(),
-        edges=H.number_of_edges(),
+        nodes=len(net),
+        edges=net.edges,
         engine=runner.name,
     )

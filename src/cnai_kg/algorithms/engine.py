@@ -41,7 +41,6 @@ import random
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -75,49 +74,81 @@ DEFAULT_SAMPLE = 500
 SAMPLED_MEASURES = ("betweenness", "closeness")
 
 
-@dataclass
 class SimpleNetwork:
-    """The simple graph an analysis runs on: nodes in order and unique edges.
+    """The simple graph an analysis runs on: nodes in order and the edges between them.
 
-    ``graph`` is the networkx graph itself (``nx.Graph`` or ``nx.DiGraph``);
-    the igraph engine builds its own copy from ``nodes`` and ``edges`` once.
+    Built from a list of (possibly repeated) edges; parallel edges merge, as in
+    ``nx.Graph(G)``. Each engine builds its own copy on first use, once:
+    :attr:`graph` (``nx.Graph`` or ``nx.DiGraph``, edges added in the order
+    given, so networkx behaves exactly as on ``nx.Graph(G)``) or
+    :meth:`igraph` (vertex ``i`` is ``nodes[i]``).
     """
 
-    graph: nx.Graph
-    nodes: list[str]
-    index: dict[str, int]
-    directed: bool
-    _igraph: object = field(default=None, repr=False)
+    def __init__(
+        self,
+        nodes: list[str],
+        edges: list[tuple[str, str]] | None,
+        *,
+        directed: bool,
+        graph: nx.Graph | None = None,
+    ):
+        self.nodes = nodes
+        self.index = {n: i for i, n in enumerate(nodes)}
+        self.directed = directed
+        self._edges = edges
+        self._graph = graph
+        self._igraph = None
 
     @classmethod
     def from_networkx(cls, H: nx.Graph) -> SimpleNetwork:
         """Wrap a simple networkx graph (``nx.Graph(G)`` or ``nx.DiGraph(G)``)."""
-        nodes = list(H)
-        return cls(
-            graph=H,
-            nodes=nodes,
-            index={n: i for i, n in enumerate(nodes)},
-            directed=H.is_directed(),
-        )
+        return cls(list(H), None, directed=H.is_directed(), graph=H)
+
+    @classmethod
+    def from_multigraph(cls, G: nx.Graph, *, directed: bool) -> SimpleNetwork:
+        """The simple graph behind a projection: ``nx.DiGraph(G)`` or ``nx.Graph(G)``, unbuilt."""
+        return cls(list(G), list(G.edges()), directed=directed)
 
     def __len__(self) -> int:
         return len(self.nodes)
 
     @property
+    def graph(self) -> nx.Graph:
+        """The networkx graph (built on first use)."""
+        if self._graph is None:
+            H = nx.DiGraph() if self.directed else nx.Graph()
+            H.add_nodes_from(self.nodes)
+            H.add_edges_from(self._edges)
+            self._graph = H
+        return self._graph
+
+    @property
     def edges(self) -> int:
-        return self.graph.number_of_edges()
+        """Number of edges of the simple graph."""
+        if self._graph is not None:
+            return self._graph.number_of_edges()
+        return self.igraph().ecount()
+
+    def degrees(self) -> dict[str, int]:
+        """The degree of every node, from whichever copy is built."""
+        if self._graph is not None:
+            return dict(self._graph.degree())
+        return dict(zip(self.nodes, self.igraph().degree(), strict=True))
 
     def igraph(self):
-        """The same graph as an ``igraph.Graph`` (vertex i is ``nodes[i]``), built once."""
+        """The same graph as an ``igraph.Graph`` (built on first use)."""
         if self._igraph is None:
             import igraph
 
             index = self.index
-            self._igraph = igraph.Graph(
+            pairs = self._graph.edges() if self._edges is None else self._edges
+            g = igraph.Graph(
                 n=len(self.nodes),
-                edges=[(index[u], index[v]) for u, v in self.graph.edges()],
+                edges=[(index[u], index[v]) for u, v in pairs],
                 directed=self.directed,
             )
+            g.simplify(multiple=True, loops=False)
+            self._igraph = g
         return self._igraph
 
 
@@ -358,14 +389,8 @@ class IgraphEngine(Engine):
                 values = g.pagerank(directed=net.directed, damping=0.85)
                 name = "igraph.Graph.pagerank"
             elif measure == "eigenvector":
-                values = (
-                    g.eigenvector_centrality(directed=True, scale=True)
-                    if net.directed
-                    else g.eigenvector_centrality(scale=True)
-                )
-                norm = math.sqrt(sum(v * v for v in values)) or 1.0
-                values = [v / norm for v in values]
-                name = "igraph.Graph.eigenvector_centrality"
+                values = _eigenvector(g, max_iter=1000, tol=1e-06)
+                name = "scipy.sparse power iteration (as networkx.eigenvector_centrality)"
             elif measure == "harmonic":
                 values = g.harmonic_centrality(mode=mode, normalized=False)
                 name = "igraph.Graph.harmonic_centrality"
@@ -459,6 +484,37 @@ class IgraphEngine(Engine):
             for node in part:
                 membership[net.index[node]] = i
         return float(g.modularity(membership))
+
+
+def _eigenvector(g, *, max_iter: int, tol: float) -> list[float]:
+    """networkx's eigenvector centrality iteration on a sparse matrix.
+
+    The same iterates as :func:`networkx.eigenvector_centrality` (multiply by
+    ``A + I``, where a node collects from the nodes that point at it, then
+    scale to unit length) and the same stopping rule, so the two agree to
+    rounding. igraph's own ``eigenvector_centrality`` solves with ARPACK, which
+    fails now and then on directed, disconnected graphs like ours.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    n = g.vcount()
+    edges = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    rows, cols = edges[:, 0], edges[:, 1]
+    if not g.is_directed():
+        both = rows != cols  # each undirected edge both ways, a self-loop once (as networkx)
+        rows, cols = np.concatenate([rows, cols[both]]), np.concatenate([cols, rows[both]])
+    # x[target] += x[source] for every edge source -> target: x' = x + A^T x
+    collect = sparse.csr_matrix((np.ones(len(rows)), (cols, rows)), shape=(n, n))
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = last + collect @ last
+        norm = float(np.hypot.reduce(x)) if n else 0.0
+        x = x / (norm or 1.0)
+        if float(np.abs(x - last).sum()) < n * tol:
+            return x.tolist()
+    raise CnaiKgError(f"eigenvector centrality did not converge in {max_iter} iterations")
 
 
 def k_shortest_paths(

@@ -107,18 +107,26 @@ def walkable(
     ``avoid`` are left out. Undirected unless ``directed`` (then edges keep
     the direction of their relation).
     """
+    return _walkable_network(G, via=via, avoid=avoid, directed=directed).graph
+
+
+def _walkable_network(
+    G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] = (), directed: bool = False
+) -> SimpleNetwork:
+    """:func:`walkable` as a :class:`SimpleNetwork`, not yet built for any engine."""
     if directed and not G.is_directed():
         raise UsageError("the network is undirected; project it with directed=True")
-    H = nx.DiGraph() if directed else nx.Graph()
     avoid = set(avoid)
-    H.add_nodes_from(n for n in G if n not in avoid)
-    for u, v, d in G.edges(data=True):
-        if u in avoid or v in avoid or u == v:
-            continue
-        if via is not None and d["relation"] not in via:
-            continue
-        H.add_edge(u, v)
-    return H
+    nodes = [n for n in G if n not in avoid]
+    if via is None:
+        edges = [(u, v) for u, v in G.edges() if u != v and u not in avoid and v not in avoid]
+    else:
+        edges = [
+            (u, v)
+            for u, v, rel in G.edges(data="relation")
+            if rel in via and u != v and u not in avoid and v not in avoid
+        ]
+    return SimpleNetwork(nodes, edges, directed=directed)
 
 
 #: Which fact a hop shows when several link the same pair: direct statements
@@ -270,10 +278,10 @@ def evidence_paths(
     avoided = {find_node(G, a, kg) for a in avoid}
     if avoided & {s, t}:
         raise UsageError("cannot avoid an end of the path")
-    H = walkable(G, via=via_set, avoid=avoided, directed=directed)
-    runner = choose_engine(engine, H.number_of_nodes())
+    net = _walkable_network(G, via=via_set, avoid=avoided, directed=directed)
+    runner = choose_engine(engine, len(net))
     paths: list[EvidencePath] = []
-    for nodes in k_shortest_paths(runner, SimpleNetwork.from_networkx(H), s, t, k):
+    for nodes in k_shortest_paths(runner, net, s, t, k):
         if max_hops is not None and len(nodes) - 1 > max_hops:
             break
         paths.append(path_of(G, nodes, via=via_set, directed=directed))
