@@ -148,6 +148,8 @@ def child_load_oxigraph(path: str) -> None:
 
 
 def child_api_cnai(path: str, size: int, repeat: int, view: str) -> None:
+    import igraph  # noqa: F401 - imported before timing, as in the direct session
+
     import cnai_kg
     from cnai_kg.algorithms import centrality, evidence_paths
 
