@@ -449,8 +449,31 @@ def parse_rdf(path: str | Path, *, into: Graph | None = None, limit: int | None 
                 named,
                 "s were" if named > 1 else " was",
             )
+    if b"\\u" in data or b"\\U" in data:  # only an escape can make a lone surrogate
+        _refuse_surrogates(shown, data, graph)
     report_ill_typed(shown, data, graph)
     return graph
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(name: str, data: bytes, graph: Graph) -> None:
+    """A ``\\uD800`` escape gives a string that is not Unicode text: nothing can print or
+    write it later, so the file is refused now, naming the line."""
+    for triple in graph:
+        for term in triple:
+            found = _SURROGATE.search(str(term))
+            if found:
+                escape = f"\\u{ord(found.group()):04X}".encode()
+                at = data.upper().find(escape.upper())
+                line = data.count(b"\n", 0, at) + 1 if at != -1 else None
+                raise DataError(
+                    name,
+                    f"the escape \\u{ord(found.group()):04X} is a lone surrogate, not a "
+                    "Unicode character",
+                    line=line,
+                )
 
 
 # --------------------------------------------------------------------------- writing
@@ -547,7 +570,12 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     name = str(path)
     path = Path(path)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise WriteError(
+                name, f"the text holds a character UTF-8 cannot hold ({e.reason} at {e.start})"
+            ) from None
     _ignore_sigxfsz()
     try:
         st = os.stat(name)
