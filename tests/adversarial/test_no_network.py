@@ -127,3 +127,40 @@ def test_the_listener_counts_connections(listener, listener_check):
             break
         time.sleep(0.05)
     assert listener.connections == 1
+
+
+def test_server_answers_hostile_requests_without_a_connection(tmp_path, listener):
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from cnai_kg.server import Limits, start
+
+    paths = hostile_files(tmp_path, listener.url)
+    kg = cnai_kg.load(paths["imports.ttl"])
+
+    def get(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                r.read()
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    with start(kg, limits=Limits(timeout=5.0, max_rows=500)) as running:
+        base = running.url.rstrip("/")
+        statuses = []
+        for text in hostile_queries(listener.url):
+            enc = urllib.parse.urlencode({"query": text})
+            statuses.append(get(f"{base}/sparql?{enc}"))
+            statuses.append(get(f"{base}/query?{enc}"))
+        for page in (
+            "/",
+            "/entity/kg:Hostile",
+            "/api/entity/kg:Hostile",
+            "/view/entity/kg:Hostile",
+            "/search?q=" + urllib.parse.quote(f"{listener.url}/x"),
+        ):
+            statuses.append(get(base + page))
+    assert all(s < 500 for s in statuses), statuses
+    assert listener.connections == 0
