@@ -127,8 +127,8 @@ def _oxigraph_server():
     spec = importlib.util.spec_from_file_location(
         "oxigraph_server", Path(__file__).parent / "endpoint" / "oxigraph_server.py"
     )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)  # its dataclasses look their module up there
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return sys.modules[spec.name]
 
