@@ -377,11 +377,20 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(Path(cnai_kg.__file__).parent), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
     return {
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
         f"{mem} RAM",
         "python": platform.python_version(),
-        "cnai-kg": cnai_kg.__version__,
+        "cnai-kg": cnai_kg.__version__ + (f" (commit {commit})" if commit else ""),
         "pyoxigraph": pyoxigraph.__version__,
         "igraph": igraph.__version__,
         "networkx": networkx.__version__,
