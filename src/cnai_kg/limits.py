@@ -1,11 +1,13 @@
-"""Time limits for work that is not a query: loading files and SHACL validation.
+"""Time limits for work besides query evaluation: a whole ``query`` run, loading, validation.
 
-Queries have their own limit (``--timeout``, :mod:`cnai_kg.query`). Loading and
-validation run here under :func:`within`: in the main thread a ``SIGALRM`` timer
-raises inside the work (rdflib's parsers and pyshacl are Python, so they stop at
-their next step); the caller gets a :class:`~cnai_kg.errors.TimeLimit` line.
-Elsewhere (another thread, or when ``SIGALRM`` is taken) the work runs without
-this limit, since nothing can stop it safely there.
+Query evaluation has its own limit (``--timeout``, :mod:`cnai_kg.query`); the
+``query`` command also runs parsing, evaluation and output together under
+:func:`within`, so its ``--timeout`` covers all three. Loading and validation run
+under it too. In the main thread a ``SIGALRM`` timer raises inside the work
+(rdflib's parsers, pyparsing and pyshacl are Python, so they stop at their next
+step) and the caller gets one line. Elsewhere (another thread, or when
+``SIGALRM`` is taken) the work runs without this limit, since nothing can stop
+it safely there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import TimeLimit, UsageError
+from .errors import CnaiKgError, TimeLimit, UsageError
 
 __all__ = [
     "DEFAULT_LOAD_TIMEOUT",
@@ -86,12 +88,19 @@ def _alarm_free() -> bool:
     return signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
-def within(fn: Callable[[], T], seconds: float | None, *, what: str, hint: str) -> T:
+def within(
+    fn: Callable[[], T],
+    seconds: float | None,
+    *,
+    what: str = "the work",
+    hint: str = "",
+    error: Callable[[], CnaiKgError] | None = None,
+) -> T:
     """Run ``fn`` and stop it after ``seconds`` (None or 0: no limit).
 
-    Raises :class:`~cnai_kg.errors.TimeLimit` ("``what`` stopped after its time limit
-    of N s; ``hint``"). Only in the main thread with ``SIGALRM`` free; elsewhere
-    ``fn`` runs without the limit.
+    Raises ``error()`` when given, else :class:`~cnai_kg.errors.TimeLimit` ("``what``
+    stopped after its time limit of N s; ``hint``"). Only in the main thread with
+    ``SIGALRM`` free; elsewhere ``fn`` runs without the limit.
 
     Examples
     --------
@@ -118,6 +127,8 @@ def within(fn: Callable[[], T], seconds: float | None, *, what: str, hint: str) 
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         signal.signal(signal.SIGALRM, signal.SIG_IGN)  # a late alarm does nothing now
+        if error is not None:
+            raise error() from None
         raise TimeLimit(f"{what} stopped after its time limit of {seconds:g} s; {hint}") from None
     finally:
         signal.signal(signal.SIGALRM, previous)

@@ -49,6 +49,10 @@ def files(tmp_path):
         "deep.ttl": "@prefix ex: <http://ex/> .\nex:a ex:b " + "(" * 50_000 + ")" * 50_000 + " .",
         "blank.ttl": "@prefix ex: <http://ex/> .\nex:a ex:b " + "[" * 50_000 + "]" * 50_000,
         "chain.ttl": subclass_chain(400),
+        # about 5 MB: pyparsing needs minutes for it
+        "values.rq": "SELECT ?x WHERE { VALUES (?x) { "
+        + " ".join(f'("v{i}")' for i in range(400_000))
+        + " } }",
     }.items():
         (tmp_path / name).write_text(text)
         out[name] = str(tmp_path / name)
@@ -97,6 +101,29 @@ CASES = [
         4,
         "Error: query stopped after its time limit of 2 s",
         20,
+    ),
+    (
+        "values-5mb",
+        ["query", "--timeout", "3", "-f", "{values.rq}"],
+        4,
+        "Error: query stopped after its time limit of 3 s",
+        25,
+    ),
+    (
+        "big-table",
+        [
+            "query",
+            "--timeout",
+            "3",
+            "--max-rows",
+            "0",
+            "--format",
+            "table",
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }",
+        ],
+        4,
+        "Error: query stopped after its time limit of 3 s",
+        25,
     ),
     (
         "nested-groups",
