@@ -20,7 +20,6 @@ from ..query import (
     REASONING,
     ROW_FORMATS,
     Rows,
-    _timeout_error,
     format_for_path,
     named_queries,
     named_query,
@@ -203,6 +202,15 @@ def query(
     click.echo(data, nl=False)
     if show_count:
         click.echo(count, err=True)
+
+
+def _timeout_error(timeout: float):
+    """The query layer's own time-limit error (the same line whoever stops the query)."""
+    try:
+        from ..sparql.run import _timeout_error as make
+    except ImportError:  # before the split of query.py
+        from ..query import _timeout_error as make
+    return make(timeout)
 
 
 def _seconds(timeout: float) -> float | None:
