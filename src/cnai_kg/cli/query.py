@@ -174,7 +174,7 @@ def query(
         result = run_query(
             kg,
             text,
-            timeout=None if seconds else timeout,
+            timeout=None if whole else timeout,
             lang=lang,
             reason=reason,
             max_rows=max_rows or None,
@@ -190,9 +190,20 @@ def query(
             return chosen, count, captured.get(), True
         return chosen, count, result.serialize(chosen, lang=lang, raw=raw), chosen == "table"
 
-    # one deadline for parsing, evaluating and formatting (a 5 MB VALUES block, a huge table)
-    seconds = _seconds(timeout) if _whole_run_limited() else None
-    chosen, count, data, show_count = within(answer, seconds, error=lambda: _timeout_error(timeout))
+    # one deadline for parsing, evaluating and formatting (a 5 MB VALUES block, a huge table):
+    # in a killable worker process with a memory ceiling where the store has one (Oxigraph
+    # cannot be interrupted inside an evaluation), else under a timer in this thread
+    seconds = _seconds(timeout)
+    worker = _worker(kg) if seconds else None
+    whole = worker is not None or (seconds is not None and _whole_run_limited())
+    if worker is not None:
+        chosen, count, data, show_count = worker(answer, seconds)
+    elif whole:
+        chosen, count, data, show_count = within(
+            answer, seconds, error=lambda: _timeout_error(timeout)
+        )
+    else:
+        chosen, count, data, show_count = answer()
     if output:
         from ..io import atomic_write
 
@@ -217,6 +228,21 @@ def _seconds(timeout: float) -> float | None:
     if not (0 <= timeout <= MAX_TIMEOUT):  # NaN too: run_query says why
         return None
     return timeout or None
+
+
+def _worker(kg: KnowledgeGraph):
+    """``run(fn, seconds)`` in the query layer's forked worker (with its memory ceiling),
+    when the store is one a timer cannot interrupt and the platform can fork; else None."""
+    store = getattr(kg, "store", None)
+    if getattr(store, "name", None) != "oxigraph":
+        return None
+    try:
+        from ..sparql.run import _can_fork, _memory_limit, run_in_worker
+    except ImportError:
+        return None
+    if not _can_fork():
+        return None
+    return lambda fn, seconds: run_in_worker(fn, seconds, max_memory=_memory_limit())
 
 
 def _whole_run_limited() -> bool:
