@@ -550,11 +550,13 @@ def load(
     files: list[Path] = list(resources.ontology_files())
     if shipped:
         files += resources.graph_files()
+    # the input size limit is for the user's files, not the ones cnai-kg ships
+    shipped_count = len(files)
     files += [Path(f) for f in extra_files]
     named = {}
     for path in files:
         named.setdefault(_display_name(path), path)
-    kg = KnowledgeGraph(load_files(named.items(), store=kind))
+    kg = KnowledgeGraph(load_files(named.items(), store=kind, trusted=shipped_count))
     kg._paths = named
     return kg
 

@@ -48,6 +48,10 @@ class _Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)
+        except OSError as e:  # writing to stdout: disk full, file too large
+            _drop_stdout()
+            where = e.filename or "standard output"
+            raise CliError(f"{where}: cannot write: {e.strerror or e}", 2) from None
         except KeyboardInterrupt:
             raise CliError("interrupted", 130) from None
 
@@ -88,7 +92,7 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool)
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render"):
+for _name in ("query", "network", "render", "publish"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet
@@ -96,6 +100,19 @@ for _name in ("query", "network", "render"):
             raise
         continue
     _mod.register(cli)
+
+
+def _drop_stdout() -> None:
+    """After a failed write to stdout, send what is still buffered nowhere (so that
+    Python's flush at exit does not print a second, multi-line error)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main() -> None:

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 from .library import NamedQuery, Param, named_queries, named_query, parse_header
 from .results import GRAPH_FORMATS, MEDIA_TYPES, ROW_FORMATS, Rows, Triples, format_for_path
-from .run import DEFAULT_MAX_MEMORY, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, REASONING, run_query
+from .run import (
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
+    REASONING,
+    run_query,
+)
 from .safety import PreparedQuery, prepare
 
 __all__ = [
     "DEFAULT_MAX_MEMORY",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
     "GRAPH_FORMATS",
     "MEDIA_TYPES",
     "REASONING",

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError, UsageError
 from ..namespaces import PREFIXES
+from ..terminal import printable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -240,7 +241,11 @@ _NO_WRAP_WIDTH = 16
 
 
 def _new_table(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> rich.table.Table:
-    """A plain table; headers never wrap, nor do columns of short values (numbers, units)."""
+    """A plain table; headers never wrap, nor do columns of short values (numbers, units).
+
+    Control characters in cells are shown escaped (a label cannot drive the terminal).
+    """
+    cells = [[printable(c) for c in row] for row in cells]
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table

@@ -30,10 +30,12 @@ from .safety import PreparedQuery, prepare
 if TYPE_CHECKING:  # pragma: no cover
     from ..kg import KnowledgeGraph
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "REASONING", "run_query"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "MAX_TIMEOUT", "REASONING", "run_query"]
 
 #: Seconds a query may run before it is stopped.
 DEFAULT_TIMEOUT = 30.0
+#: Longest time limit accepted (a day); 0 means no limit.
+MAX_TIMEOUT = 86_400.0
 #: Rows a SELECT may return before it is stopped (a cartesian product fills memory fast).
 DEFAULT_MAX_ROWS = 1_000_000
 #: Output formats of SELECT / ASK results (``table`` is for people, the others are W3C formats).
@@ -479,8 +481,11 @@ def run_query(
         reason = None
     elif reason not in REASONING:
         raise UsageError(f"unknown reasoning {reason!r}; choose one of: {', '.join(REASONING)}")
-    if timeout is not None and timeout < 0:
-        raise UsageError("timeout must be zero (no limit) or more seconds")
+    if timeout is not None and not (0 <= timeout <= MAX_TIMEOUT):  # also refuses NaN
+        raise UsageError(
+            f"timeout must be a number of seconds from 0 (no limit) to {MAX_TIMEOUT:g}, "
+            f"got {timeout}"
+        )
     prepared = prepare(text)
     values = dict(bindings or {})
     values.update(params)

@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError, QueryRefused, UsageError
 from ..namespaces import PREFIXES
+from ..rdflib_fixes import fix_algebra
 from .library import Param, parse_header
 
 __all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation"]
@@ -78,7 +79,9 @@ _PARSE_LOCK = threading.RLock()
 
 def _translate(text: str) -> Any:
     with _PARSE_LOCK:
-        return translateQuery(parseQuery(text), initNs=PREFIXES)
+        query = translateQuery(parseQuery(text), initNs=PREFIXES)
+    fix_algebra(query.algebra)  # no phantom row from a GROUP BY over no solutions
+    return query
 
 
 _TOKEN = re.compile(r"""<[^>\s]*>?|"[^"\n]*"?|'[^'\n]*'?|[?$]?\w[\w:.\-]*|\S""")

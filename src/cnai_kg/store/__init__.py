@@ -41,50 +41,37 @@ def new_store(name: str | None = None) -> Store:
     return OxigraphStore()
 
 
-def _read(path: Path, fmt: str) -> bytes:
-    """The bytes of an input file, through :mod:`cnai_kg.io`'s guards."""
-    from .. import io
+def add_file(store: Store, name: str, path: str | Path, *, limit: int | None = -1) -> None:
+    """Parse the file at ``path`` into ``store`` as file ``name`` (one-line DataError).
 
-    reader = getattr(io, "read_rdf_input", None)
-    if reader is not None:
-        return reader(path, fmt)
-    from ..errors import MissingFile
-
-    if not path.exists():
-        raise MissingFile(path)
-    if path.is_dir():
-        raise DataError(path, "is a directory, not an RDF file")
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise DataError(path, e.strerror or str(e)) from None
-
-
-def add_file(store: Store, name: str, path: str | Path) -> None:
-    """Parse the file at ``path`` into ``store`` as file ``name`` (one-line DataError)."""
-    from ..io import parse_rdf, rdf_format_for
+    The bytes come through :func:`cnai_kg.io.read_rdf_input` (its guards apply; ``limit``
+    is its size limit: -1 for the default, None for none).
+    """
+    from ..io import parse_rdf, rdf_format_for, read_rdf_input
 
     path = Path(path)
-    if store.name == "rdflib":
-        store.add_graph(name, parse_rdf(path))  # type: ignore[attr-defined]
+    if store.name != "oxigraph":
+        store.add_graph(name, parse_rdf(path, limit=limit))  # type: ignore[attr-defined]
         return
     fmt = rdf_format_for(path)
-    data = _read(path, fmt)
-    base = path.resolve().as_uri() if str(path) != "-" else None
-    if fmt == "n3":  # N3 formulas and rules: rdflib's reading, as before
-        store.add_triples(name, parse_rdf(path))  # type: ignore[attr-defined]
+    if fmt == "n3" or str(path) == "-":  # N3 rules, standard input: rdflib's reading
+        store.add_triples(name, parse_rdf(path, limit=limit))  # type: ignore[attr-defined]
         return
+    data = read_rdf_input(path, fmt, limit=limit)
     try:
-        store.add_data(name, data, fmt, base=base)  # type: ignore[attr-defined]
+        store.add_data(name, data, fmt, base=path.resolve().as_uri())  # type: ignore[attr-defined]
     except DataError as e:
         # rdflib's message when rdflib rejects the file too: the same words on every store
-        parse_rdf(path)
+        parse_rdf(path, limit=limit)
         raise DataError(path, e.message, line=e.line, column=e.column) from None
 
 
-def load_files(files: Iterable[tuple[str, str | Path]], *, store: str | None = None) -> Store:
-    """A new store holding ``files`` (display name, path), in order."""
+def load_files(
+    files: Iterable[tuple[str, str | Path]], *, store: str | None = None, trusted: int = 0
+) -> Store:
+    """A new store holding ``files`` (display name, path), in order; the first ``trusted``
+    (the ones cnai-kg ships) are read without the input size limit."""
     target = new_store(store)
-    for name, path in files:
-        add_file(target, name, path)
+    for n, (name, path) in enumerate(files):
+        add_file(target, name, path, limit=None if n < trusted else -1)
     return target

@@ -94,10 +94,6 @@ class RdflibStore(Store):
         kind, variables, rows = self._evaluate(sparql, bindings, max_rows)
         if kind != "SELECT":
             raise QueryError("query failed: not a SELECT query")
-        if len(rows) == 1 and all(v is None for v in rows[0]) and _grouped(sparql):
-            # rdflib gives GROUP BY over no solutions one empty group; SPARQL (and
-            # Oxigraph) give no group at all
-            rows = []
         return variables, rows
 
     def ask(self, sparql: str, bindings: Bindings = None) -> bool:
@@ -119,21 +115,6 @@ def evaluate_graph(graph: Graph, sparql: str, bindings: Bindings, max_rows: int 
     store = RdflibStore.__new__(RdflibStore)
     store.union = graph
     return store._evaluate(sparql, bindings, max_rows)
-
-
-def _grouped(sparql: str) -> bool:
-    from ..sparql.safety import prepare
-
-    return any(
-        getattr(node, "name", None) == "Group" and node.get("expr")
-        for node in _walk_algebra(prepare(sparql).query.algebra)
-    )
-
-
-def _walk_algebra(node):
-    from ..sparql.safety import _walk
-
-    return _walk(node)
 
 
 def _materialise(res, max_rows: int | None):
