@@ -77,22 +77,29 @@ class _Group(click.Group):
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
+)
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool) -> None:
+def cli(
+    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, no_cache: bool
+) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
     Every fact carries the verbatim Korean quote it comes from. Entities can be
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store)
+    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, cache=not no_cache)
 
 
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render", "publish"):
+for _name in ("query", "network", "render", "publish", "cache"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet

@@ -28,11 +28,21 @@ class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
     store: str = "oxigraph"
+    cache: bool = True
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
-            self._kg = load(*self.data_files, shipped=self.shipped, store=self.store)
+            from ._progress import activity
+
+            with activity("loading") as step:
+                self._kg = load(
+                    *self.data_files,
+                    shipped=self.shipped,
+                    store=self.store,
+                    cache=self.cache,
+                    progress=step,
+                )
         return self._kg
 
 

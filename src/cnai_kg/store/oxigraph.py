@@ -143,11 +143,15 @@ class OxigraphStore(Store):
     Parameters
     ----------
     path : folder of an on-disk store (created when missing); None keeps it in memory
+    bulk : load files with Oxigraph's bulk loader (for building an on-disk store)
     """
 
     name = "oxigraph"
 
-    def __init__(self, path: str | Path | None = None, *, _store=None, files=None):
+    def __init__(
+        self, path: str | Path | None = None, *, bulk: bool = False, _store=None, files=None
+    ):
+        self._bulk = bulk
         if _store is not None:
             self._store = _store
         else:
@@ -179,24 +183,46 @@ class OxigraphStore(Store):
         self._names[graph.value] = name
         return graph
 
-    def add_data(self, name: str, data: bytes, fmt: str, *, base: str | None = None) -> None:
+    def add_data(self, name: str, data: bytes, fmt: str, *, base: str | None = None) -> int:
         """Parse ``data`` (rdflib format name ``fmt``) into the named graph of file ``name``.
 
+        Returns how many named graphs of a TriG / N-Quads file were merged into it.
         Raises :class:`DataError` (file, line, column) on a syntax error; the store is
         left as it was.
         """
         graph = self._register(name)
+        named: set = set()
         try:
             if fmt in _QUAD_FORMATS:
                 # to_graph does not move a TriG file's named graphs: re-home every quad
+                def rehome(quads):
+                    for q in quads:
+                        if not isinstance(q.graph_name, ox.DefaultGraph):
+                            named.add(q.graph_name)
+                        yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
                 quads = ox.parse(data, format=_FORMATS[fmt], base_iri=base)
-                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+                self._store.extend(rehome(quads))
             else:
-                self._store.load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
+                # bulk_load (on-disk builds) is faster and not transactional: a failed
+                # build is thrown away whole
+                load = self._store.bulk_load if self._bulk else self._store.load
+                load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
         except (SyntaxError, ValueError, OSError) as e:
             self._forget(name)
             raise _parse_error(name, e) from None
         self._dedup(name)
+        return len(named)
+
+    def typed_literals(self, name: str) -> Iterator[Literal]:
+        """The distinct literals of file ``name`` with a datatype other than xsd:string
+        (for reporting ill-typed ones)."""
+        query = (
+            f"SELECT DISTINCT ?o WHERE {{ GRAPH <{self._graphs[name].value}> {{ ?s ?p ?o }} "
+            "FILTER (isLiteral(?o) && lang(?o) = '' && datatype(?o) != xsd:string) }"
+        )
+        for solution in self._store.query(query, prefixes=_PREFIXES):
+            yield from_ox(solution[0])
 
     def add_triples(self, name: str, triples) -> None:
         """Add rdflib triples (a graph or any iterable) as the graph of file ``name``."""
@@ -360,4 +386,4 @@ class OxigraphStore(Store):
         return graph
 
     def close(self) -> None:
-        self._store = None  # type: ignore[assignment]
+        self._store = None  # type: ignore[assignment]  # the store closes when collected
