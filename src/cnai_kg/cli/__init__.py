@@ -99,7 +99,7 @@ def cli(
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render", "publish", "cache"):
+for _name in ("query", "network", "render", "serve", "publish", "cache"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet
