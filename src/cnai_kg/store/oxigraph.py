@@ -280,7 +280,10 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def triples(self, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:  # a term Oxigraph rejects (an IRI without a scheme): in no triple
+            return
         for q in self._store.quads_for_pattern(s, p, o, None):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
@@ -288,12 +291,18 @@ class OxigraphStore(Store):
         graph = self._graphs.get(name)
         if graph is None:
             raise UsageError(f"no file {name!r} in the store")
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return
         for q in self._store.quads_for_pattern(s, p, o, graph):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
     def files_with(self, pattern: Pattern) -> list[str]:
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return []
         found = {
             self._names.get(q.graph_name.value)
             for q in self._store.quads_for_pattern(s, p, o, None)
