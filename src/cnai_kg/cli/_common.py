@@ -33,15 +33,21 @@ class State:
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
+            from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
             from ._progress import activity
 
             with activity("loading") as step:
-                self._kg = load(
-                    *self.data_files,
-                    shipped=self.shipped,
-                    store=self.store,
-                    cache=self.cache,
-                    progress=step,
+                self._kg = within(
+                    lambda: load(
+                        *self.data_files,
+                        shipped=self.shipped,
+                        store=self.store,
+                        cache=self.cache,
+                        progress=step,
+                    ),
+                    load_timeout(),
+                    what="loading the data",
+                    hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
                 )
         return self._kg
 
