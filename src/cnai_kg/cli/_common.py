@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
-from ..kg import LANGS, KnowledgeGraph, load
+if TYPE_CHECKING:  # pragma: no cover
+    from ..kg import KnowledgeGraph
+
+#: The label languages (:data:`cnai_kg.kg.LANGS`) and stores (:data:`cnai_kg.store.STORES`),
+#: here too, so that the command line starts without importing rdflib (a test checks them).
+LANGS = ("en", "ko", "zh")
+STORES = ("oxigraph", "rdflib")
 
 __all__ = ["CliError", "State", "lang_option", "output_option", "pass_kg"]
 
@@ -33,6 +40,7 @@ class State:
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
+            from ..kg import load
             from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
             from ._progress import activity
 

@@ -324,14 +324,18 @@ def _worker_result(fn: Callable[[], Any]) -> bytes:
     try:
         outcome: tuple[str, Any] = ("ok", fn())
     except BaseException as e:  # sent back and raised in the caller
-        outcome = ("error", e)
+        # class, message and attributes: an exception whose constructor takes other
+        # arguments than its message (EntityNotFound) is rebuilt as it was
+        state = dict(getattr(e, "__dict__", {}))
+        try:
+            pickle.dumps(state)
+        except Exception:
+            state = {}
+        outcome = ("error", (type(e), e.args, state))
     try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        if outcome[0] == "error":
-            pickle.loads(data)  # an exception that cannot be rebuilt is sent as text
-        return data
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        error = outcome[1] if outcome[0] == "error" else None
+        error = outcome[1][1] if outcome[0] == "error" else None
         text = " ".join(str(error).split()) if error is not None else "the answer cannot be sent"
         return pickle.dumps(("error", QueryError(f"query failed: {text}")))
 
@@ -409,6 +413,11 @@ def run_in_worker(fn: Callable[[], Any], timeout: float, *, max_memory: int | No
         raise QueryError("query failed: its worker stopped without an answer")
     kind, value = pickle.loads(b"".join(chunks))
     if kind == "error":
+        if isinstance(value, tuple):
+            cls, args, state = value
+            value = cls.__new__(cls)
+            value.args = args
+            value.__dict__.update(state)
         if isinstance(value, MemoryError):
             raise QueryError(
                 f"query stopped: its worker ran out of memory (limit {max_memory:,} MB); "
