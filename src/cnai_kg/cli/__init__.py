@@ -67,31 +67,39 @@ class _Group(click.Group):
 )
 @click.option(
     "--store",
-    type=click.Choice(STORES),
-    default="memory",
+    type=click.Choice([*STORES, "memory"]),
+    default="oxigraph",
     show_default=True,
     envvar="CNAI_KG_STORE",
-    help="Where the graph lives: rdflib in memory, or Oxigraph (the oxigraph extra).",
+    help="Where the graph lives and SPARQL runs: embedded Oxigraph, or rdflib in memory "
+    "('memory' is an old name of rdflib).",
 )
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
+)
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool) -> None:
+def cli(
+    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, no_cache: bool
+) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
     Every fact carries the verbatim Korean quote it comes from. Entities can be
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store)
+    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, cache=not no_cache)
 
 
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render", "serve", "publish"):
+for _name in ("query", "network", "render", "serve", "publish", "cache"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet

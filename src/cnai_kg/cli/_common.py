@@ -27,19 +27,28 @@ class CliError(click.ClickException):
 class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
-    store: str = "memory"
+    store: str = "oxigraph"
+    cache: bool = True
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
             from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
+            from ._progress import activity
 
-            self._kg = within(
-                lambda: load(*self.data_files, shipped=self.shipped, store=self.store),
-                load_timeout(),
-                what="loading the data",
-                hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
-            )
+            with activity("loading") as step:
+                self._kg = within(
+                    lambda: load(
+                        *self.data_files,
+                        shipped=self.shipped,
+                        store=self.store,
+                        cache=self.cache,
+                        progress=step,
+                    ),
+                    load_timeout(),
+                    what="loading the data",
+                    hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
+                )
         return self._kg
 
 
