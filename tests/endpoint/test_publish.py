@@ -233,5 +233,5 @@ def test_doctests():
     import cnai_kg.remote
 
     result = doctest.testmod(cnai_kg.remote, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 5
+    assert result.attempted >= 4
     assert result.failed == 0
