@@ -30,10 +30,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from . import resources
 from .errors import EndpointError
 
 __all__ = [
@@ -72,6 +74,21 @@ def graph_iri(name: str) -> str:
     'urn:cnai-kg:file:my%20data.ttl'
     """
     return FILE_GRAPHS + urllib.parse.quote(name, safe="/:@")
+
+
+def display_name(path: str | Path) -> str:
+    """A file's name as :attr:`KnowledgeGraph.files` gives it: a shipped file by its short
+    name (``graph/hubs.ttl``), one of yours as given."""
+    try:
+        return Path(path).resolve().relative_to(resources.data_dir().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def shipped_order() -> dict[str, int]:
+    """The shipped files' names, in the order :func:`cnai_kg.load` reads them."""
+    files = [*resources.ontology_files(), *resources.graph_files()]
+    return {display_name(path): i for i, path in enumerate(files)}
 
 
 def file_name(iri: str) -> str:
