@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
 import cnai_kg
-from cnai_kg.errors import DataError, EntityNotFound, MissingFile
+from cnai_kg.errors import DataError, EntityNotFound, MissingFile, WriteError
 from cnai_kg.io import atomic_write, parse_rdf
 from cnai_kg.resolve import normalize
 
@@ -35,7 +35,7 @@ def test_atomic_write_failure_keeps_old_file_and_leaves_no_temp(tmp_path, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="cannot write: disk full"):
         atomic_write(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
@@ -121,7 +121,16 @@ def test_any_literal_round_trips_through_every_export_format(tmp_path_factory, t
 
 
 @pytest.mark.parametrize(
-    "module", ["cnai_kg", "cnai_kg.kg", "cnai_kg.io", "cnai_kg.resolve", "cnai_kg.validate"]
+    "module",
+    [
+        "cnai_kg",
+        "cnai_kg.kg",
+        "cnai_kg.io",
+        "cnai_kg.resolve",
+        "cnai_kg.validate",
+        "cnai_kg.terminal",
+        "cnai_kg.rdflib_fixes",
+    ],
 )
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

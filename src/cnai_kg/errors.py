@@ -8,7 +8,10 @@ so a caller (the CLI, a notebook, a server) can catch one class and show
 
     CnaiKgError
     ├── DataError            a file cannot be read or parsed (file, line, column)
-    │   └── MissingFile      a file that was named does not exist
+    │   ├── MissingFile      a file that was named does not exist
+    │   └── InputRefused     a file refused before parsing (too large, not a regular
+    │                        file, a DOCTYPE, a remote JSON-LD context)
+    ├── WriteError           an output file cannot be written (disk full, size limit, ...)
     ├── EntityNotFound       a name matches no entity (carries close matches)
     │   └── AmbiguousEntity  a name matches several entities
     ├── QueryError           SPARQL cannot be parsed or run
@@ -25,12 +28,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .terminal import cut, printable
+
 __all__ = [
     "AmbiguousEntity",
     "CnaiKgError",
     "DataError",
     "EndpointError",
     "EntityNotFound",
+    "InputRefused",
     "MissingFile",
     "NoPath",
     "QueryError",
@@ -38,6 +44,7 @@ __all__ = [
     "QueryTimeout",
     "ShapeViolation",
     "UsageError",
+    "WriteError",
 ]
 
 
@@ -85,18 +92,43 @@ class MissingFile(DataError):
         super().__init__(path, f"no such {what}")
 
 
+class InputRefused(DataError):
+    """A file refused before any parser sees it: too large, not a regular file,
+    a DOCTYPE in RDF/XML, a JSON-LD context that would have to be fetched."""
+
+
+class WriteError(CnaiKgError, OSError):
+    """An output file cannot be written; any previous file is left as it was.
+
+    It is also an ``OSError``, so code that caught the system's error still catches it.
+
+    Parameters
+    ----------
+    path : the file that was to be written
+    message : why (the system's reason: no space left, file too large, read-only, ...)
+    """
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, message: str):
+        self.path = str(path)
+        self.message = " ".join(str(message).split())
+        super().__init__(f"{printable(self.path)}: cannot write: {self.message}")
+
+
 class EntityNotFound(CnaiKgError):
     """No entity has this name, CURIE or IRI.
 
-    ``matches`` holds the closest known names, best first.
+    ``matches`` holds the closest known names, best first. The message shows
+    the name cut to :data:`cnai_kg.terminal.ECHO_LIMIT` characters, escaped.
     """
 
     def __init__(self, name: str, matches: list[str] | None = None):
         self.name = name
         self.matches = list(matches or [])
-        msg = f"unknown entity {name!r}"
+        msg = f"unknown entity {cut(name)!r}"
         if self.matches:
-            msg += "; closest matches: " + ", ".join(self.matches)
+            msg += "; closest matches: " + ", ".join(printable(m) for m in self.matches)
         super().__init__(msg)
 
 
@@ -106,7 +138,11 @@ class AmbiguousEntity(EntityNotFound):
     def __init__(self, name: str, candidates: list[str]):
         self.name = name
         self.matches = list(candidates)
-        CnaiKgError.__init__(self, f"ambiguous entity {name!r}: it names " + ", ".join(candidates))
+        CnaiKgError.__init__(
+            self,
+            f"ambiguous entity {cut(name)!r}: it names "
+            + ", ".join(printable(c) for c in candidates),
+        )
 
 
 class QueryError(CnaiKgError):

@@ -466,10 +466,12 @@ def load(*extra_files: str | Path, shipped: bool = True, store: str = "memory") 
     files: list[Path] = list(resources.ontology_files())
     if shipped:
         files += resources.graph_files()
+    shipped_count = len(files)
     files += [Path(f) for f in extra_files]
     parts: dict[str, Graph] = {}
-    for path in files:
-        parts[_display_name(path)] = parse_rdf(path)
+    for n, path in enumerate(files):
+        # the input size limit is for the user's files, not the ones cnai-kg ships
+        parts[_display_name(path)] = parse_rdf(path, limit=None if n < shipped_count else -1)
     return KnowledgeGraph(parts, store=store)
 
 

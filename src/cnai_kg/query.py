@@ -77,6 +77,8 @@ from rdflib.term import Node
 from . import resources
 from .errors import CnaiKgError, QueryError, QueryRefused, QueryTimeout, UsageError
 from .namespaces import PREFIXES
+from .rdflib_fixes import fix_algebra
+from .terminal import printable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -87,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
     "GRAPH_FORMATS",
     "MEDIA_TYPES",
     "REASONING",
@@ -106,6 +109,8 @@ __all__ = [
 
 #: Seconds a query may run before it is stopped.
 DEFAULT_TIMEOUT = 30.0
+#: Longest time limit accepted (a day); 0 means no limit.
+MAX_TIMEOUT = 86_400.0
 #: Rows a SELECT may return before it is stopped (a cartesian product fills memory fast).
 DEFAULT_MAX_ROWS = 1_000_000
 #: Output formats of SELECT / ASK results (``table`` is for people, the others are W3C formats).
@@ -327,7 +332,9 @@ _PARSE_LOCK = threading.RLock()
 
 def _translate(text: str) -> Any:
     with _PARSE_LOCK:
-        return translateQuery(parseQuery(text), initNs=PREFIXES)
+        query = translateQuery(parseQuery(text), initNs=PREFIXES)
+    fix_algebra(query.algebra)  # no phantom row from a GROUP BY over no solutions
+    return query
 
 
 _TOKEN = re.compile(r"""<[^>\s]*>?|"[^"\n]*"?|'[^'\n]*'?|[?$]?\w[\w:.\-]*|\S""")
@@ -902,7 +909,11 @@ _NO_WRAP_WIDTH = 16
 
 
 def _new_table(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> rich.table.Table:
-    """A plain table; headers never wrap, nor do columns of short values (numbers, units)."""
+    """A plain table; headers never wrap, nor do columns of short values (numbers, units).
+
+    Control characters in cells are shown escaped (a label cannot drive the terminal).
+    """
+    cells = [[printable(c) for c in row] for row in cells]
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -1290,8 +1301,11 @@ def run_query(
         reason = None
     elif reason not in REASONING:
         raise UsageError(f"unknown reasoning {reason!r}; choose one of: {', '.join(REASONING)}")
-    if timeout is not None and timeout < 0:
-        raise UsageError("timeout must be zero (no limit) or more seconds")
+    if timeout is not None and not (0 <= timeout <= MAX_TIMEOUT):  # also refuses NaN
+        raise UsageError(
+            f"timeout must be a number of seconds from 0 (no limit) to {MAX_TIMEOUT:g}, "
+            f"got {timeout}"
+        )
     prepared = prepare(text)
     values = dict(bindings or {})
     values.update(params)

@@ -48,6 +48,10 @@ class _Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)
+        except OSError as e:  # writing to stdout: disk full, file too large
+            _drop_stdout()
+            where = e.filename or "standard output"
+            raise CliError(f"{where}: cannot write: {e.strerror or e}", 2) from None
         except KeyboardInterrupt:
             raise CliError("interrupted", 130) from None
 
@@ -95,6 +99,19 @@ for _name in ("query", "network", "render", "publish"):
             raise
         continue
     _mod.register(cli)
+
+
+def _drop_stdout() -> None:
+    """After a failed write to stdout, send what is still buffered nowhere (so that
+    Python's flush at exit does not print a second, multi-line error)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main() -> None:

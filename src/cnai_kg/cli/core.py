@@ -7,6 +7,7 @@ import json
 import click
 
 from ..kg import EXPORT_FORMATS, LANGS, KnowledgeGraph
+from ..terminal import printable
 from ._common import lang_option, pass_kg
 
 NETWORK_FORMATS = ("graphml", "gexf", "node-link")
@@ -44,6 +45,12 @@ def stats(kg: KnowledgeGraph, fmt: str) -> None:
         click.echo(f"  {code:<{w - 2}}  {have:>6} / {total} ({pct:.1f}%)")
 
 
+def _echo(text: str = "") -> None:
+    """A line of ``show``: labels and quotes come from data, so control characters are
+    shown escaped (a label holding ESC sequences cannot drive the terminal)."""
+    click.echo(printable(text))
+
+
 @click.command()
 @click.argument("entity")
 @lang_option
@@ -55,36 +62,36 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     a CURIE such as kg:CATL, or an IRI.
     """
     card = kg.card(entity, lang)
-    click.echo(f"{kg.label(card.iri, lang)}  ({card.curie})")
+    _echo(f"{kg.label(card.iri, lang)}  ({card.curie})")
     for code in LANGS:
         names = card.labels.get(code, [])
-        click.echo(f"  label@{code}: {' / '.join(names) if names else '-'}")
+        _echo(f"  label@{code}: {' / '.join(names) if names else '-'}")
     for code in LANGS:
         if card.aliases.get(code):
-            click.echo(f"  alias@{code}: {' / '.join(card.aliases[code])}")
-    click.echo(f"  types: {', '.join(card.types) or '-'}")
+            _echo(f"  alias@{code}: {' / '.join(card.aliases[code])}")
+    _echo(f"  types: {', '.join(card.types) or '-'}")
     if card.file:
-        click.echo(f"  defined in: {card.file}")
+        _echo(f"  defined in: {card.file}")
     if card.outgoing:
-        click.echo("relations:")
+        _echo("relations:")
         for pred, obj in card.outgoing:
-            click.echo(f"  {pred} → {obj}")
+            _echo(f"  {pred} → {obj}")
     if card.incoming:
-        click.echo("referenced by:")
+        _echo("referenced by:")
         for pred, subj in card.incoming:
-            click.echo(f"  {subj} —{pred}→ this")
-    click.echo(f"facts ({len(card.facts)}):")
+            _echo(f"  {subj} —{pred}→ this")
+    _echo(f"facts ({len(card.facts)}):")
     for fact in card.facts:
         tag = "definitional" if fact.definitional else fact.kind
-        click.echo(f"  [{tag}] {fact.summary}")
+        _echo(f"  [{tag}] {fact.summary}")
         for quote in fact.quotes:
-            click.echo(f"      “{quote}”")
+            _echo(f"      “{quote}”")
         if fact.documents:
-            click.echo(f"      source: {'; '.join(fact.documents)}")
+            _echo(f"      source: {'; '.join(fact.documents)}")
         if fact.definitional and fact.why:
-            click.echo(f"      why: {fact.why}")
+            _echo(f"      why: {fact.why}")
         for caveat in fact.caveats:
-            click.echo(f"      caveat: {caveat}")
+            _echo(f"      caveat: {caveat}")
 
 
 @click.command()

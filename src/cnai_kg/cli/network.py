@@ -24,9 +24,10 @@ from ..algorithms import (
 from ..algorithms import centrality as run_centrality
 from ..algorithms import communities as run_communities
 from ..algorithms import neighbors as run_neighbors
-from ..io import atomic_write, rdf_format_for
+from ..io import atomic_write, rdf_bytes, rdf_format_for
 from ..kg import KnowledgeGraph
 from ..network import PARTNERSHIP_MODES
+from ..terminal import printable
 from ._common import lang_option, pass_kg
 
 __all__ = ["register"]
@@ -78,8 +79,10 @@ def _cut(text: str, width: int) -> str:
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
     """Columns padded by display width (Hangul and Hanzi count double).
 
-    Cells longer than 48 columns are cut with an ellipsis, except in the last column.
+    Cells longer than 48 columns are cut with an ellipsis, except in the last column;
+    control characters are shown escaped.
     """
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     widths = [w if i == len(widths) - 1 else min(48, w) for i, w in enumerate(widths)]
 
@@ -176,7 +179,7 @@ def centrality(
         click.echo(f"wrote {plot} (top {len(shown)}, {measure})", err=True)
     if write_rdf:
         graph = centrality_rdf(result, kg)
-        atomic_write(write_rdf, graph.serialize(format=rdf_format_for(write_rdf), encoding="utf-8"))
+        atomic_write(write_rdf, rdf_bytes(graph, rdf_format_for(write_rdf)))
         click.echo(f"wrote {write_rdf} ({len(result.scores)} scores)", err=True)
     if fmt == "json":
         data = result.to_dict()
@@ -280,7 +283,7 @@ def path(
     for n, p in enumerate(paths, 1):
         if n > 1:
             click.echo()
-        click.echo(format_path(p, title=f"path {n} of {len(paths)}"))
+        click.echo(printable(format_path(p, title=f"path {n} of {len(paths)}"), keep_newlines=True))
 
 
 # --------------------------------------------------------------------------- neighbors
@@ -337,7 +340,8 @@ def neighbors(
         return
     centre = kg.label(kg.resolve(entity), lang)
     within = f"{hops} hop{'s' if hops != 1 else ''}"
-    click.echo(f"{centre}: {len(found)} entit{'y' if len(found) == 1 else 'ies'} within {within}")
+    found_n = f"{len(found)} entit{'y' if len(found) == 1 else 'ies'}"
+    click.echo(f"{printable(centre)}: {found_n} within {within}")
     rows = []
     for n in found:
         route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}" for h in n.path.hops])
@@ -419,7 +423,7 @@ def communities(
         f"{found.modularity:.3f}"
     )
     for c in listed:
-        click.echo(f"{c.index:>2}. ({c.size}) {', '.join(c.labels)}")
+        click.echo(f"{c.index:>2}. ({c.size}) {printable(', '.join(c.labels))}")
     hidden = len(found.communities) - len(listed)
     if hidden:
         click.echo(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from ..errors import DataError, MissingFile, UsageError
+from ..errors import DataError, UsageError
+from ..io import read_input
 from ..kg import KnowledgeGraph
 from ..namespaces import PREFIXES
 from ..query import (
@@ -34,15 +34,7 @@ def _read_query(sparql: str | None, file: str | None, name: str | None) -> str:
     if name is not None:
         return named_query(name).name
     if file is not None:
-        path = Path(file)
-        if not path.exists():
-            raise MissingFile(path)
-        try:
-            return path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise DataError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-        except OSError as e:
-            raise DataError(path, e.strerror or str(e)) from None
+        return _decode(file, read_input(file))
     if sparql is not None and sparql != "-":
         return sparql
     stdin = sys.stdin
@@ -50,7 +42,14 @@ def _read_query(sparql: str | None, file: str | None, name: str | None) -> str:
         raise UsageError(
             "give a query: as an argument, with -f FILE, with --name NAME, or on stdin"
         )
-    return stdin.read()
+    return _decode("<stdin>", read_input("-"))
+
+
+def _decode(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(name, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
 def _parse_params(items: tuple[str, ...]) -> dict[str, str]:
