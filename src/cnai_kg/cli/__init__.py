@@ -91,7 +91,7 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool)
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render", "publish"):
+for _name in ("query", "network", "render", "serve", "publish"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet

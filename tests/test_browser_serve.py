@@ -1,0 +1,270 @@
+"""The explorer of ``cnai-kg serve`` in a real browser: headless Debian Chromium via Playwright.
+
+A server runs on a free port of 127.0.0.1 in a background thread. Every request
+the browser makes is routed: requests to that server go through, anything else
+is recorded and aborted, and each test asserts nothing else was attempted. Each
+test also asserts that no console message, page error or dialog appeared (a CSP
+violation, a script error or an injected ``alert`` would show there).
+Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+import cnai_kg
+from cnai_kg.server import start
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("CNAI_KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium is not installed", allow_module_level=True)
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+HOSTILE_QUOTE = "</script><script>alert(2)</script>"
+HOSTILE_NOTE = '"><svg onload=alert(3)><iframe src=javascript:alert(4)>'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(kg):
+    with start(kg) as running:
+        yield running
+
+
+class Visit:
+    """A browser context on one server, with everything it tried to do recorded."""
+
+    def __init__(self, browser, base: str):
+        self.base = base
+        self.foreign: list[str] = []
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1300, "height": 900})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def go(self, path: str):
+        response = self.page.goto(self.base + path.lstrip("/"))
+        self.page.wait_for_load_state("load")
+        return response
+
+    def graph_ready(self, frame_selector: str = "iframe.graph"):
+        """Wait until the vis-network view in the page's frame has drawn itself."""
+        frame = self.page.frame_locator(frame_selector)
+        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
+        return self.page.frames[1]
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+    def assert_clean(self):
+        assert self.foreign == []
+        assert self.console == []
+        assert self.errors == []
+        assert self.dialogs == []
+
+
+@pytest.fixture
+def visit(browser):
+    opened: list[Visit] = []
+
+    def make(base: str) -> Visit:
+        v = Visit(browser, base)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.context.close()
+
+
+def test_home_page_and_language_switch(server, visit):
+    v = visit(server.url)
+    response = v.go("/?lang=ko")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert v.page.text_content("h1") == "그래프에 담긴 것"
+    hubs = v.page.locator(".hub h3").all_text_contents()
+    assert sorted(hubs) == sorted(["징진지", "주강삼각주", "장강삼각주"])
+    frame = v.graph_ready()
+    labels = frame.evaluate("cnaiView.nodes.get().map(n => n.label)")
+    assert "텐센트" in labels and "주강삼각주" in labels
+    kinds = set(frame.evaluate("Object.keys(cnaiView.data.legend.kinds || {})") or [])
+    assert len(frame.evaluate("cnaiView.nodes.get()")) >= 20, kinds
+    v.screenshot("serve-home.png")
+    v.page.click("nav.langs a[hreflang='en']")
+    v.page.wait_for_load_state("load")
+    assert v.page.text_content("h1") == "What the graph holds"
+    assert "Pearl River Delta" in v.page.locator(".hub h3").all_text_contents()
+    v.assert_clean()
+
+
+def test_named_query_with_a_parameter_from_the_query_page(server, visit):
+    v = visit(server.url)
+    v.go("/query?lang=ko")
+    v.page.click("a[data-query='companies-by-hub']")
+    v.page.wait_for_load_state("load")
+    # the editor holds the query, highlighted by our own highlighter
+    assert "SELECT ?hub" in v.page.input_value("#editor")
+    keywords = v.page.locator("#highlight .t-keyword").all_text_contents()
+    assert "SELECT" in keywords and "WHERE" in keywords
+    assert "?organisation" in v.page.locator("#highlight .t-var").all_text_contents()
+    v.page.fill("input[name='p.hub']", "珠三角")
+    v.page.click("#run")
+    v.page.wait_for_load_state("load")
+    assert v.page.text_content("#row-count") == "2"
+    cells = v.page.locator("table.results tbody td a").all_text_contents()
+    assert "화웨이" in cells and "텐센트" in cells and "주강삼각주" in cells
+    assert "징진지" not in cells
+    # show as graph
+    v.page.click("#show-graph")
+    v.page.wait_for_selector("#result-graph[data-ready='true'] canvas", timeout=30_000)
+    v.screenshot("serve-query.png")
+    # downloads: every format of a SELECT, each answering with its media type
+    links = v.page.locator(".downloads a")
+    assert links.all_text_contents() == ["CSV", "TSV", "SPARQL JSON", "SPARQL XML"]
+    csv_href = links.first.get_attribute("href")
+    got = v.context.request.get(server.url + csv_href.lstrip("/"))
+    assert got.status == 200 and got.headers["content-type"].startswith("text/csv")
+    assert "https://w3id.org/cnai-kg/resource/Huawei" in got.text()
+    # typing re-highlights
+    v.page.fill("#editor", "ASK { ?s ?p ?o }")
+    v.page.locator("#editor").dispatch_event("input")
+    assert v.page.locator("#highlight .t-var").all_text_contents() == ["?s", "?p", "?o"]
+    v.assert_clean()
+
+
+def test_entity_page_in_korean(server, visit):
+    v = visit(server.url)
+    v.go("/entity/" + urllib.parse.quote("닝더스다이") + "?lang=ko")
+    assert v.page.text_content("h1").startswith("CATL")
+    labels = v.page.text_content("#labels")
+    assert "宁德时代" in labels and "닝더스다이" in labels and "Contemporary Amperex" in labels
+    assert "산업 분야" in v.page.text_content("#outgoing")  # relation labels in Korean
+    v.page.click("#outgoing a:text('배터리')")
+    v.page.wait_for_load_state("load")
+    assert v.page.text_content("h1").startswith("배터리")
+    v.page.go_back()
+    v.page.wait_for_load_state("load")
+    quotes = v.page.locator("#facts blockquote").all_text_contents()
+    assert any("노동 생산성을 75%" in q for q in quotes)
+    assert v.page.locator("#facts .source").count() >= 1
+    frame = v.graph_ready()
+    assert frame.evaluate("cnaiView.state.focused || cnaiView.data.focus") == "kg:CATL"
+    v.screenshot("serve-entity.png")
+    v.assert_clean()
+
+
+def test_path_finder(server, visit):
+    v = visit(server.url)
+    v.go("/path?lang=en")
+    v.page.fill("#from", "小马智行")
+    v.page.fill("#to", "위라이드")
+    v.page.click("#find")
+    v.page.wait_for_load_state("load")
+    chains = v.page.locator("section.chain")
+    assert chains.count() >= 1
+    first = chains.first
+    links = first.locator("a").all_text_contents()
+    assert links[0] == "Pony.ai" and links[-1] == "WeRide"
+    assert first.locator("blockquote").count() >= 1
+    frame = v.graph_ready()
+    drawn = frame.evaluate("cnaiView.data.path")
+    assert drawn[0] == "kg:PonyAI" and drawn[-1] == "kg:WeRide"
+    v.screenshot("serve-path.png")
+    # an unknown name gets its closest matches
+    v.page.fill("#to", "WeRid")
+    v.page.click("#find")
+    v.page.wait_for_load_state("load")
+    assert "WeRide" in v.page.text_content(".error")
+    v.assert_clean()
+
+
+def test_hostile_labels_in_data_never_execute(make_ttl, visit):
+    extra = make_ttl(f"""
+        kg:Evil a cnai:Company ; rdfs:label {json.dumps(HOSTILE_LABEL)}@en ,
+            {json.dumps(HOSTILE_QUOTE)}@ko ;
+            skos:altLabel "evil-alias <b onmouseover=alert(5)>x</b>"@en ;
+            cnai:caveat {json.dumps(HOSTILE_NOTE)}@en ;
+            cnai:basedIn kg:Shanghai .
+        kg:ex-evil a cnai:SourceExcerpt ; cnai:quote {json.dumps(HOSTILE_QUOTE)}@ko ;
+            dcterms:isPartOf kg:Article-China-AI .
+        kg:st-evil a cnai:Statement ; rdf:subject kg:Evil ; rdf:predicate cnai:basedIn ;
+            rdf:object kg:Shanghai ; prov:wasDerivedFrom kg:ex-evil ;
+            cnai:caveat {json.dumps(HOSTILE_NOTE)}@en .
+        """)
+    kg = cnai_kg.load(extra)
+    with start(kg) as running:
+        v = visit(running.url)
+        pages = [
+            "/entity/kg:Evil?lang=en",
+            "/entity/kg:Evil?lang=ko",
+            "/search?q=evil",
+            "/?lang=en",
+            "/query?"
+            + urllib.parse.urlencode(
+                {"query": "SELECT ?x ?l WHERE { ?x cnai:basedIn kg:Shanghai ; rdfs:label ?l }"}
+            ),
+            "/path?"
+            + urllib.parse.urlencode(
+                {"from": "evil-alias <b onmouseover=alert(5)>x</b>", "to": "Shanghai"}
+            ),
+        ]
+        for path in pages:
+            v.go(path)
+            body = v.page.text_content("body")
+            assert HOSTILE_LABEL in body or HOSTILE_QUOTE in body, path
+            assert v.page.locator("img, svg, object, embed, b").count() == 0, path
+            assert v.page.locator("iframe:not([src^='/view/'])").count() == 0, path
+            assert v.page.locator("script:not([src]):not([type='application/json'])").count() == 0
+        v.go("/entity/kg:Evil?lang=en")
+        assert v.page.text_content("h1").startswith(HOSTILE_LABEL)
+        assert HOSTILE_NOTE in v.page.text_content("#facts")
+        frame = v.graph_ready()
+        assert frame.evaluate("cnaiView.nodes.get('kg:Evil').label") == HOSTILE_LABEL
+        v.go(pages[4])
+        v.page.click("#show-graph")
+        v.page.wait_for_selector("#result-graph[data-ready='true'] canvas", timeout=30_000)
+        v.screenshot("serve-hostile.png")
+        v.assert_clean()
