@@ -67,11 +67,12 @@ class _Group(click.Group):
 )
 @click.option(
     "--store",
-    type=click.Choice(STORES),
-    default="memory",
+    type=click.Choice([*STORES, "memory"]),
+    default="oxigraph",
     show_default=True,
     envvar="CNAI_KG_STORE",
-    help="Where the graph lives: rdflib in memory, or Oxigraph (the oxigraph extra).",
+    help="Where the graph lives and SPARQL runs: embedded Oxigraph, or rdflib in memory "
+    "('memory' is an old name of rdflib).",
 )
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."

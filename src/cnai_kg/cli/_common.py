@@ -27,7 +27,7 @@ class CliError(click.ClickException):
 class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
-    store: str = "memory"
+    store: str = "oxigraph"
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
