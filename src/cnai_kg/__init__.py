@@ -42,6 +42,7 @@ _LAZY = {
     "Triples": "query",
     "named_queries": "query",
     "run_query": "query",
+    "connect": "store.endpoint",
 }
 
 
@@ -83,6 +84,7 @@ __all__ = [
     "UsageError",
     "centrality",
     "communities",
+    "connect",
     "evidence_paths",
     "export_network",
     "load",

@@ -169,7 +169,7 @@ def stand_in():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state["url"] = f"http://127.0.0.1:{server.server_address[1]}/store"
@@ -235,3 +235,13 @@ def test_doctests():
     result = doctest.testmod(cnai_kg.remote, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 4
     assert result.failed == 0
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A stand-in that finishes its requests before it closes and prints nothing (a client
+    that gave up leaves a broken pipe behind)."""
+
+    daemon_threads = False
+
+    def handle_error(self, request, client_address):
+        pass

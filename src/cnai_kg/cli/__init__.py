@@ -15,7 +15,7 @@ import click
 from ..errors import CnaiKgError
 from ..kg import STORES
 from . import core  # noqa: E402  (registers commands)
-from ._common import CliError, State
+from ._common import CliError, State, endpoint_option
 
 __all__ = ["main", "cli"]
 
@@ -77,16 +77,19 @@ class _Group(click.Group):
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
+@endpoint_option
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool) -> None:
+def cli(
+    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, endpoint: str | None
+) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
     Every fact carries the verbatim Korean quote it comes from. Entities can be
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store)
+    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, endpoint=endpoint or None)
 
 
 for _module in (core,):

@@ -9,7 +9,7 @@ import click
 
 from ..kg import LANGS, KnowledgeGraph, load
 
-__all__ = ["CliError", "State", "lang_option", "output_option", "pass_kg"]
+__all__ = ["CliError", "State", "endpoint_option", "lang_option", "output_option", "pass_kg"]
 
 
 class CliError(click.ClickException):
@@ -28,12 +28,34 @@ class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
     store: str = "oxigraph"
+    endpoint: str | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
+        if self._kg is None and self.endpoint:
+            from ..store.endpoint import connect
+
+            if self.data_files or not self.shipped:
+                raise CliError(
+                    "--data and --no-shipped do not apply to --endpoint: the store answers "
+                    "from what was published to it (cnai-kg --data FILE publish --to URL)",
+                    2,
+                )
+            self._kg = connect(self.endpoint)
         if self._kg is None:
             self._kg = load(*self.data_files, shipped=self.shipped, store=self.store)
         return self._kg
+
+
+def endpoint_option(f):
+    """``--endpoint URL`` (or ``$CNAI_KG_ENDPOINT``): read from a remote SPARQL store."""
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        envvar="CNAI_KG_ENDPOINT",
+        help="Ask the SPARQL 1.1 store at URL (its query URL; filled by 'cnai-kg publish') "
+        "instead of loading the graph here.",
+    )(f)
 
 
 def pass_kg(f):

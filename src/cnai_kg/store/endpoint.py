@@ -24,10 +24,15 @@ credentials, does not answer in time) or :class:`~cnai_kg.errors.QueryError`
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph
+from rdflib.term import Node
 
 from ..errors import EndpointError, QueryError
 from ..namespaces import PREFIXES
@@ -44,7 +49,8 @@ ENDPOINT_ENV = "CNAI_KG_ENDPOINT"
 #: Set to 1 when the store's default graph already is the union of its named graphs.
 UNION_ENV = "CNAI_KG_ENDPOINT_UNION"
 
-_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+#: The project's prefixes, on one line before the query (so a store's "line N" is N + 1).
+_PROLOGUE = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 
 
 def _file_order(names: list[str]) -> list[str]:
@@ -68,6 +74,8 @@ class EndpointStore(Store):
     timeout : seconds to wait for each answer
     union_default_graph : query the store's default graph as it is (True), instead of
         the union of the ``cnai-kg publish`` graphs; default ``$CNAI_KG_ENDPOINT_UNION``
+    cache_seconds : how long the answers to triple patterns are reused (SPARQL queries
+        always go to the store)
     """
 
     name = "endpoint"
@@ -78,28 +86,32 @@ class EndpointStore(Store):
         *,
         timeout: float = DEFAULT_TIMEOUT,
         union_default_graph: bool | None = None,
+        cache_seconds: float = 30.0,
     ):
         self.url = url
         self._endpoint = Endpoint(query_url=url, timeout=timeout)
         if union_default_graph is None:
             union_default_graph = os.environ.get(UNION_ENV, "").strip() in ("1", "true", "yes")
         self.union_default_graph = union_default_graph
-        self._graphs: list[str] | None = None
-        self._blanks: dict[tuple[str, ...], list[Triple]] = {}
+        self.cache_seconds = cache_seconds
+        self._cache: OrderedDict[tuple, tuple[float, list]] = OrderedDict()
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------ dataset
 
     def _file_graphs(self) -> list[str]:
-        """The publish graphs the store holds, in load order (asked once)."""
-        if self._graphs is None:
+        """The publish graphs the store holds, in load order."""
+
+        def fetch() -> list[str]:
             _, rows = self._endpoint.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
             found = {
                 file_name(str(g)): str(g)
                 for (g,) in rows
                 if g is not None and str(g).startswith(FILE_GRAPHS)
             }
-            self._graphs = [found[name] for name in _file_order(list(found))]
-        return self._graphs
+            return [found[name] for name in _file_order(list(found))]
+
+        return self._cached(("graphs",), fetch)
 
     def _dataset(self) -> list[str]:
         return [] if self.union_default_graph else self._file_graphs()
@@ -127,7 +139,13 @@ class EndpointStore(Store):
             return method(text, default_graphs=self._dataset() if graphs is None else graphs)
         except EndpointError as e:
             if " answered 400 " in str(e):  # the store rejects the query itself
-                raise QueryError(f"query failed: {str(e).split(': ', 1)[-1]}") from None
+                detail = str(e).split(": ", 1)[-1]
+                detail = re.sub(  # line numbers of the query as given, without the prologue
+                    r"\b(at|line) (\d+)(?=[:, ])",
+                    lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}",
+                    detail,
+                )
+                raise QueryError(f"query failed: {detail}") from None
             raise
 
     def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
@@ -144,48 +162,59 @@ class EndpointStore(Store):
 
     # ------------------------------------------------------------ triples
 
-    def _blank_triples(self, graphs: list[str]) -> list[Triple]:
-        """Every triple with a blank subject or object (asked once per dataset).
+    def _cached(self, key: tuple, fetch) -> list:
+        """``fetch()``, remembered for :attr:`cache_seconds` (the newest 4,096 answers)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and now - hit[0] < self.cache_seconds:
+                self._cache.move_to_end(key)
+                return hit[1]
+        value = fetch()
+        with self._lock:
+            self._cache[key] = (now, value)
+            self._cache.move_to_end(key)
+            while len(self._cache) > 4096:
+                self._cache.popitem(last=False)
+        return value
 
-        A blank node of one answer cannot be named in the next query, so patterns
-        holding one are answered from this list. That relies on the store giving a
-        blank node the same label in every answer, as Oxigraph does.
-        """
-        key = tuple(graphs)
-        if key not in self._blanks:
-            _, rows = self._ask_store(
-                self._endpoint.select,
-                "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }",
-                None,
-                graphs,
-            )
-            self._blanks[key] = list(dict.fromkeys(rows))
-        return self._blanks[key]
+    def _rows(self, query: str, bound: dict[str, Node], graphs: list[str]) -> list[Triple]:
+        """The triples ``?s ?p ?o`` with ``bound`` values, each once."""
+
+        def fetch() -> list[Triple]:
+            _, rows = self._ask_store(self._endpoint.select, query, bound, graphs)
+            return list(dict.fromkeys(rows))
+
+        key = (query, tuple(sorted(bound.items())), tuple(graphs))
+        return self._cached(key, fetch)
 
     def _match(self, pattern: Pattern, graphs: list[str]) -> Iterator[Triple]:
-        names = ("s", "p", "o")
-        bound = {n: t for n, t in zip(names, pattern, strict=True) if t is not None}
-        if any(isinstance(t, BNode) for t in bound.values()):
-            return iter(
-                [
-                    t
-                    for t in self._blank_triples(graphs)
-                    if all(
-                        want is None or want == got for want, got in zip(pattern, t, strict=True)
-                    )
-                ]
+        """Triples matching ``pattern``.
+
+        Lookups are grouped by node: every triple of a subject (or, with only the object
+        known, every triple pointing at it) comes in one request and answers the other
+        patterns about that node too, for :attr:`cache_seconds`. A blank node of one answer
+        cannot be named in the next query, so patterns holding one are answered from all
+        the triples with a blank subject or object (asked once); that relies on the store
+        giving a blank node the same label in every answer, as Oxigraph does.
+        """
+        s, p, o = pattern
+        everything = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+        if any(isinstance(t, BNode) for t in pattern):
+            rows = self._rows(
+                "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }",
+                {},
+                graphs,
             )
-        free = [n for n in names if n not in bound]
-        if not free:
-            found = self._ask_store(self._endpoint.ask, "ASK { ?s ?p ?o }", bound, graphs)
-            return iter([tuple(pattern)] if found else [])
-        query = f"SELECT DISTINCT {' '.join('?' + n for n in free)} WHERE {{ ?s ?p ?o }}"
-        _, rows = self._ask_store(self._endpoint.select, query, bound, graphs)
-        out = []
-        for row in rows:
-            values = dict(zip(free, row, strict=True))
-            out.append(tuple(bound.get(n, values.get(n)) for n in names))
-        return iter(out)
+        elif s is not None:
+            rows = self._rows(everything, {"s": s}, graphs)
+        elif o is not None:
+            rows = self._rows(everything, {"o": o}, graphs)
+        elif p is not None:
+            rows = self._rows(everything, {"p": p}, graphs)
+        else:
+            rows = self._rows(everything, {}, graphs)
+        return iter([t for t in rows if _matches(pattern, t)])
 
     def triples(self, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
         return self._match(pattern, self._dataset())
@@ -200,13 +229,13 @@ class EndpointStore(Store):
         bound = {n: t for n, t in zip(names, pattern, strict=True) if t is not None}
         if any(isinstance(t, BNode) for t in bound.values()):
             return [n for n in self.files() if next(self.file_triples(n, pattern), None)]
-        # no dataset parameters: the store's own named graphs answer GRAPH ?g
-        _, rows = self._ask_store(
-            self._endpoint.select,
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-            bound,
-            graphs=(),
-        )
+
+        def fetch() -> list:
+            # no dataset parameters: the store's own named graphs answer GRAPH ?g
+            query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+            return self._ask_store(self._endpoint.select, query, bound, graphs=())[1]
+
+        rows = self._cached(("files_with", tuple(sorted(bound.items()))), fetch)
         found = {file_name(str(g)) for (g,) in rows if g is not None}
         return [name for name in self.files() if name in found]
 
