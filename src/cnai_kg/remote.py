@@ -40,6 +40,7 @@ from .errors import EndpointError
 
 __all__ = [
     "AUTH_ENV",
+    "graph_store_url",
     "DEFAULT_TIMEOUT",
     "FILE_GRAPHS",
     "Endpoint",
@@ -106,6 +107,26 @@ def file_name(iri: str) -> str:
     return iri
 
 
+def graph_store_url(query_url: str) -> str:
+    """The Graph Store Protocol URL of the store whose query URL is ``query_url``.
+
+    Examples
+    --------
+    >>> graph_store_url("http://127.0.0.1:7878/query")  # Oxigraph
+    'http://127.0.0.1:7878/store'
+    >>> graph_store_url("http://localhost:3030/kg/sparql")  # Fuseki
+    'http://localhost:3030/kg/data'
+    """
+    base, _, last = query_url.split("?", 1)[0].rstrip("/").rpartition("/")
+    guess = {"query": "store", "sparql": "data"}.get(last)
+    if guess is None or not base:
+        raise EndpointError(
+            f"cannot guess the Graph Store URL from {query_url}; give it with --to "
+            "(Oxigraph: http://HOST:7878/store, Fuseki: http://HOST:3030/DATASET/data)"
+        )
+    return f"{base}/{guess}"
+
+
 def _auth_header() -> str | None:
     value = os.environ.get(AUTH_ENV)
     if not value:
@@ -156,14 +177,7 @@ class Endpoint:
         """The Graph Store Protocol URL (given, or guessed from the query URL)."""
         if self.store_url is not None:
             return self.store_url
-        base, _, last = self.query_url.rstrip("/").rpartition("/")
-        guess = {"query": "store", "sparql": "data"}.get(last)
-        if guess is None:
-            raise EndpointError(
-                f"cannot guess the Graph Store URL from {self.query_url}; give it "
-                "(Oxigraph: http://HOST:7878/store, Fuseki: http://HOST:3030/DATASET/data)"
-            )
-        return f"{base}/{guess}"
+        return graph_store_url(self.query_url)
 
     # ------------------------------------------------------------------ HTTP
 

@@ -35,7 +35,7 @@ def run(*args: str, env: dict | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def published(oxigraph_server, tmp_path_factory):
     """The Oxigraph server after ``cnai-kg --data EXTRA publish``; the extra file's path."""
     extra = tmp_path_factory.mktemp("endpoint-data") / "extra.ttl"

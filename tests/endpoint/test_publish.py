@@ -245,3 +245,23 @@ class _QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass
+
+
+def test_the_store_url_is_guessed_from_the_endpoint(fresh_oxigraph):
+    result = run("--no-shipped", "--endpoint", fresh_oxigraph.query_url, "publish")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        f"published 1 file (635 triples) to {fresh_oxigraph.store_url}\n"
+    )
+    assert quads(fresh_oxigraph) == 635
+    result = run("publish", env={"CNAI_KG_ENDPOINT": ""})
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: give the store's Graph Store URL with --to URL (or its query URL with "
+        "--endpoint URL or CNAI_KG_ENDPOINT, to guess it)\n"
+    )
+    result = run("--endpoint", "http://127.0.0.1:9/qlever", "publish")
+    assert result.exit_code == 5
+    assert result.output.startswith(
+        "Error: cannot guess the Graph Store URL from http://127.0.0.1:9/qlever; give it with --to"
+    )
