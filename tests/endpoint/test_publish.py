@@ -250,9 +250,7 @@ class _QuietServer(ThreadingHTTPServer):
 def test_the_store_url_is_guessed_from_the_endpoint(fresh_oxigraph):
     result = run("--no-shipped", "--endpoint", fresh_oxigraph.query_url, "publish")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(
-        f"published 1 file (635 triples) to {fresh_oxigraph.store_url}\n"
-    )
+    assert result.output.endswith(f"published 1 file (635 triples) to {fresh_oxigraph.store_url}\n")
     assert quads(fresh_oxigraph) == 635
     result = run("publish", env={"CNAI_KG_ENDPOINT": ""})
     assert result.exit_code == 2
