@@ -130,7 +130,7 @@ def _oxigraph_server():
         "oxigraph_server", Path(__file__).parent / "endpoint" / "oxigraph_server.py"
     )
     module = importlib.util.module_from_spec(spec)
-    sys.modules["oxigraph_server"] = module
+    sys.modules["oxigraph_server"] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
