@@ -148,6 +148,8 @@ def child_load_oxigraph(path: str) -> None:
 
 
 def child_api_cnai(path: str, size: int, repeat: int, view: str) -> None:
+    import igraph  # noqa: F401 - imported before timing, as in the direct session
+
     import cnai_kg
     from cnai_kg.algorithms import centrality, evidence_paths
 
@@ -256,7 +258,10 @@ def label(n: int) -> str:
 
 
 def measure_size(n: int, folder: Path, repeat: int, timeout: float) -> dict:
-    """Every step at one size: {step: {"cnai": [s...], "direct": [s...], "note": str}}."""
+    """Every step at one size: {step: {"cnai": [s...], "direct": [s...], "note": str}}.
+
+    ``repeat`` runs of each step (fewer at the largest sizes: see ``--large-repeat``).
+    """
     path = folder / f"bench-{label(n)}.ttl"
     start = time.perf_counter()
     write_graph(n, path)
@@ -372,11 +377,20 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(Path(cnai_kg.__file__).parent), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
     return {
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
         f"{mem} RAM",
         "python": platform.python_version(),
-        "cnai-kg": cnai_kg.__version__,
+        "cnai-kg": cnai_kg.__version__ + (f" (commit {commit})" if commit else ""),
         "pyoxigraph": pyoxigraph.__version__,
         "igraph": igraph.__version__,
         "networkx": networkx.__version__,
@@ -414,23 +428,33 @@ def verdict(step: str, results: dict, sizes: list[int]) -> tuple[str, str]:
 
 
 def write_report(
-    results: dict, sizes: list[int], repeat: int, out: Path, plot: Path, took: float, why: dict
+    results: dict,
+    sizes: list[int],
+    repeat: int,
+    out: Path,
+    plot: Path,
+    took: float,
+    why: dict,
+    large_repeat: int = 1,
+    machine_info: dict | None = None,
 ) -> None:
     from cnai_kg.io import atomic_write
 
-    m = machine()
+    m = machine_info or machine()
     lines = [
         "# Benchmark results",
         "",
         "Written by `benchmarks/run.py` "
-        f"(`--sizes {','.join(label(s) for s in sizes)} --repeat {repeat}`) on "
+        f"(`--sizes {','.join(label(s) for s in sizes)} --repeat {repeat} "
+        f"--large-repeat {large_repeat}`) on "
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, in {took / 60:.0f} minutes. "
-        "Re-run it to reproduce; nothing here is typed by hand except the notes it prints from "
-        "`--notes`.",
+        "Re-run it to reproduce; everything here is written by the script, the last column of "
+        "the targets table from `benchmarks/notes.json` (our analysis of the figures).",
         "",
-        "**Noise.** The machine is shared with five other processes doing their own work (two "
+        "**Noise.** The machine is shared with five other sessions doing their own work (two "
         "cores in all), so single figures can be off by tens of percent: read the ratios and the "
-        "orders of magnitude, not the digits. Each figure is the median of the runs.",
+        "orders of magnitude, not the digits. Each figure is the median of "
+        f"{repeat} runs ({large_repeat} from 100k companies on, where a step takes minutes).",
         "",
         "## Machine and versions",
         "",
@@ -553,6 +577,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--repeat", type=int, default=3, help="runs per step (median reported)")
     ap.add_argument(
+        "--large-repeat",
+        type=int,
+        default=1,
+        help="runs per step from 100k companies on (each takes minutes)",
+    )
+    ap.add_argument(
         "--timeout", type=float, default=1800, help="seconds before a session is stopped"
     )
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
@@ -563,19 +593,59 @@ def main(argv: list[str] | None = None) -> int:
         help="JSON {step: why} for the targets table (the analysis, written by us)",
     )
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write RESULTS.md and the plot again from the figures of the last run "
+        "(results.json beside it), e.g. after editing the notes",
+    )
     args = ap.parse_args(argv)
+    raw = args.out.with_name("results.json")
+    plot = args.out.with_name("results.png")
+    if args.report_only:
+        saved = json.loads(raw.read_text(encoding="utf-8"))
+        results = {int(n): r for n, r in saved["results"].items()}
+        sizes = sorted(results)
+        why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
+        write_plot(results, sizes, plot)
+        write_report(
+            results,
+            sizes,
+            saved["repeat"],
+            args.out,
+            plot,
+            saved["took"],
+            why,
+            saved["large_repeat"],
+        )
+        print(f"wrote {args.out} and {plot} from {raw}")
+        return 0
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
-    why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
     start = time.perf_counter()
     results = {}
     with tempfile.TemporaryDirectory(prefix="cnai-kg-bench-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            results[n] = measure_size(n, folder, args.repeat, args.timeout)
-    plot = args.out.with_name("results.png")
+            runs = args.repeat if n < 100_000 else args.large_repeat
+            results[n] = measure_size(n, folder, runs, args.timeout)
+            results[n]["_info"]["runs"] = runs
+    took = time.perf_counter() - start
+    from cnai_kg.io import atomic_write
+
+    saved = {
+        "results": results,
+        "repeat": args.repeat,
+        "large_repeat": args.large_repeat,
+        "took": took,
+        "machine": machine(),
+    }
+    atomic_write(raw, json.dumps(saved, indent=1, ensure_ascii=False) + "\n")
     write_plot(results, sizes, plot)
-    write_report(results, sizes, args.repeat, args.out, plot, time.perf_counter() - start, why)
+    why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
+    write_report(
+        results, sizes, args.repeat, args.out, plot, took, why, args.large_repeat, saved["machine"]
+    )
     print(f"\nwrote {args.out} and {plot}")
     return 0
 

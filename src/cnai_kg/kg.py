@@ -65,6 +65,17 @@ def default_lang() -> str:
     return lang if lang in LANGS else "en"
 
 
+def _best_lang(values, lang: str | None) -> list[str]:
+    """The literals among ``values`` in the best language there is (``lang``, then the
+    others in :func:`lang_order`, then untagged)."""
+    values = [v for v in values if isinstance(v, Literal)]
+    for code in [*lang_order(lang), None]:
+        found = [str(v) for v in values if v.language == code]
+        if found:
+            return found
+    return [str(v) for v in values]
+
+
 def lang_order(lang: str | None) -> list[str]:
     """Languages to try for a label, best first.
 
@@ -137,6 +148,8 @@ class KnowledgeGraph:
             for name, graph in source.items():
                 _add_triples(self.store, name, graph)
         self._paths: dict[str, Path] = {}
+        self._shipped_count = 0
+        self._load_options: dict | None = None
         self._rdf: Graph | None = None
 
     # ------------------------------------------------------------------ files
@@ -169,6 +182,12 @@ class KnowledgeGraph:
     def with_files(self, *files: str | Path) -> KnowledgeGraph:
         """A new graph with ``files`` added (this one is left as it is)."""
         from .store import add_file, new_store
+
+        options = self._load_options
+        if options is not None and list(self._paths) == self.files:
+            # loaded from files: load them again with the new ones (through the cache)
+            user = list(self._paths.values())[self._shipped_count :]
+            return load(*user, *files, **options)
 
         target = new_store(self.store.name)
         for name in self.store.files():
@@ -376,8 +395,9 @@ class KnowledgeGraph:
             ]
             if partners:
                 summary += ": " + ", ".join(sorted(partners))
-        caveats = tuple(sorted(str(c) for c in self.objects(fact, CNAI.caveat)))
-        why = self.value(fact, RDFS.comment)
+        # caveats and reasons are kept in English and Korean: show those in ``lang``
+        caveats = tuple(sorted(_best_lang(self.objects(fact, CNAI.caveat), lang)))
+        why = next(iter(_best_lang(self.objects(fact, RDFS.comment), lang)), None)
         return FactRecord(
             fact=fact,
             kind=kind,
@@ -522,7 +542,11 @@ def _internal_query(name: str) -> str:
 
 
 def load(
-    *extra_files: str | Path, shipped: bool = True, store: str | None = None
+    *extra_files: str | Path,
+    shipped: bool = True,
+    store: str | None = None,
+    cache: bool = False,
+    progress=None,
 ) -> KnowledgeGraph:
     """Load the ontology, the shipped data and ``extra_files`` into a :class:`KnowledgeGraph`.
 
@@ -532,6 +556,10 @@ def load(
     shipped : include the shipped ``graph/`` data (the ontology is always loaded)
     store : ``"oxigraph"`` (the default: embedded Oxigraph, parsed by its own parsers)
         or ``"rdflib"`` (rdflib in memory; ``"memory"`` is an older name of it)
+    cache : keep the Oxigraph store on disk, keyed by the files' contents, and open it
+        (read-only) instead of parsing when the same files are loaded again
+        (:mod:`cnai_kg.store.cache`; the command line does this unless ``--no-cache``)
+    progress : called as ``progress(done, total, name)`` after each file is parsed
 
     Raises
     ------
@@ -556,8 +584,16 @@ def load(
     named = {}
     for path in files:
         named.setdefault(_display_name(path), path)
-    kg = KnowledgeGraph(load_files(named.items(), store=kind, trusted=shipped_count))
+    if cache and kind == "oxigraph" and all(str(p) != "-" for p in named.values()):
+        from .store.cache import open_or_build
+
+        found, _ = open_or_build(named.items(), trusted=shipped_count, progress=progress)
+    else:
+        found = load_files(named.items(), store=kind, trusted=shipped_count, progress=progress)
+    kg = KnowledgeGraph(found)
     kg._paths = named
+    kg._shipped_count = shipped_count
+    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache}
     return kg
 
 

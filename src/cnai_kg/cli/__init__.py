@@ -77,11 +77,21 @@ class _Group(click.Group):
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
+)
 @endpoint_option
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
 def cli(
-    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, endpoint: str | None
+    ctx: click.Context,
+    data: tuple[str, ...],
+    store: str,
+    no_shipped: bool,
+    no_cache: bool,
+    endpoint: str | None,
 ) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
@@ -89,13 +99,19 @@ def cli(
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, endpoint=endpoint or None)
+    ctx.obj = State(
+        data_files=data,
+        shipped=not no_shipped,
+        store=store,
+        cache=not no_cache,
+        endpoint=endpoint or None,
+    )
 
 
 for _module in (core,):
     _module.register(cli)
 
-for _name in ("query", "network", "render", "serve", "publish"):
+for _name in ("query", "network", "render", "serve", "publish", "cache"):
     try:
         _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _e:  # a command family not written yet

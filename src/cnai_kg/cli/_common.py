@@ -28,6 +28,7 @@ class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
     store: str = "oxigraph"
+    cache: bool = True
     endpoint: str | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
@@ -43,7 +44,22 @@ class State:
                 )
             self._kg = connect(self.endpoint)
         if self._kg is None:
-            self._kg = load(*self.data_files, shipped=self.shipped, store=self.store)
+            from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
+            from ._progress import activity
+
+            with activity("loading") as step:
+                self._kg = within(
+                    lambda: load(
+                        *self.data_files,
+                        shipped=self.shipped,
+                        store=self.store,
+                        cache=self.cache,
+                        progress=step,
+                    ),
+                    load_timeout(),
+                    what="loading the data",
+                    hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
+                )
         return self._kg
 
 

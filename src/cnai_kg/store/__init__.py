@@ -59,19 +59,48 @@ def add_file(store: Store, name: str, path: str | Path, *, limit: int | None = -
         return
     data = read_rdf_input(path, fmt, limit=limit)
     try:
-        store.add_data(name, data, fmt, base=path.resolve().as_uri())  # type: ignore[attr-defined]
+        named = store.add_data(name, data, fmt, base=path.resolve().as_uri())  # type: ignore[attr-defined]
     except DataError as e:
         # rdflib's message when rdflib rejects the file too: the same words on every store
         parse_rdf(path, limit=limit)
         raise DataError(path, e.message, line=e.line, column=e.column) from None
+    _report(store, name, str(path), data, named)
+
+
+def _report(store, name: str, shown: str, data: bytes, named: int) -> None:
+    """The one-line warnings rdflib's reading gives (see :func:`cnai_kg.io.parse_rdf`)."""
+    from rdflib import Graph, URIRef
+
+    from ..io import logger, report_ill_typed
+
+    if named:
+        logger.warning(
+            "%s: its %d named graph%s merged into one graph (cnai-kg keeps one graph per file)",
+            shown,
+            named,
+            "s were" if named > 1 else " was",
+        )
+    typed = Graph()
+    here = URIRef("urn:cnai-kg:typed")
+    for literal in store.typed_literals(name):
+        typed.add((here, here, literal))
+    report_ill_typed(shown, data, typed)
 
 
 def load_files(
-    files: Iterable[tuple[str, str | Path]], *, store: str | None = None, trusted: int = 0
+    files: Iterable[tuple[str, str | Path]],
+    *,
+    store: str | None = None,
+    trusted: int = 0,
+    progress=None,
 ) -> Store:
     """A new store holding ``files`` (display name, path), in order; the first ``trusted``
-    (the ones cnai-kg ships) are read without the input size limit."""
+    (the ones cnai-kg ships) are read without the input size limit. ``progress(done,
+    total, name)`` is called after each file."""
     target = new_store(store)
+    files = list(files)
     for n, (name, path) in enumerate(files):
         add_file(target, name, path, limit=None if n < trusted else -1)
+        if progress is not None:
+            progress(n + 1, len(files), name)
     return target

@@ -143,11 +143,15 @@ class OxigraphStore(Store):
     Parameters
     ----------
     path : folder of an on-disk store (created when missing); None keeps it in memory
+    bulk : load files with Oxigraph's bulk loader (for building an on-disk store)
     """
 
     name = "oxigraph"
 
-    def __init__(self, path: str | Path | None = None, *, _store=None, files=None):
+    def __init__(
+        self, path: str | Path | None = None, *, bulk: bool = False, _store=None, files=None
+    ):
+        self._bulk = bulk
         if _store is not None:
             self._store = _store
         else:
@@ -179,24 +183,46 @@ class OxigraphStore(Store):
         self._names[graph.value] = name
         return graph
 
-    def add_data(self, name: str, data: bytes, fmt: str, *, base: str | None = None) -> None:
+    def add_data(self, name: str, data: bytes, fmt: str, *, base: str | None = None) -> int:
         """Parse ``data`` (rdflib format name ``fmt``) into the named graph of file ``name``.
 
+        Returns how many named graphs of a TriG / N-Quads file were merged into it.
         Raises :class:`DataError` (file, line, column) on a syntax error; the store is
         left as it was.
         """
         graph = self._register(name)
+        named: set = set()
         try:
             if fmt in _QUAD_FORMATS:
                 # to_graph does not move a TriG file's named graphs: re-home every quad
+                def rehome(quads):
+                    for q in quads:
+                        if not isinstance(q.graph_name, ox.DefaultGraph):
+                            named.add(q.graph_name)
+                        yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
                 quads = ox.parse(data, format=_FORMATS[fmt], base_iri=base)
-                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+                self._store.extend(rehome(quads))
             else:
-                self._store.load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
+                # bulk_load (on-disk builds) is faster and not transactional: a failed
+                # build is thrown away whole
+                load = self._store.bulk_load if self._bulk else self._store.load
+                load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
         except (SyntaxError, ValueError, OSError) as e:
             self._forget(name)
             raise _parse_error(name, e) from None
         self._dedup(name)
+        return len(named)
+
+    def typed_literals(self, name: str) -> Iterator[Literal]:
+        """The distinct literals of file ``name`` with a datatype other than xsd:string
+        (for reporting ill-typed ones)."""
+        query = (
+            f"SELECT DISTINCT ?o WHERE {{ GRAPH <{self._graphs[name].value}> {{ ?s ?p ?o }} "
+            "FILTER (isLiteral(?o) && lang(?o) = '' && datatype(?o) != xsd:string) }"
+        )
+        for solution in self._store.query(query, prefixes=_PREFIXES):
+            yield from_ox(solution[0])
 
     def add_triples(self, name: str, triples) -> None:
         """Add rdflib triples (a graph or any iterable) as the graph of file ``name``."""
@@ -254,7 +280,10 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def triples(self, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:  # a term Oxigraph rejects (an IRI without a scheme): in no triple
+            return
         for q in self._store.quads_for_pattern(s, p, o, None):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
@@ -262,12 +291,18 @@ class OxigraphStore(Store):
         graph = self._graphs.get(name)
         if graph is None:
             raise UsageError(f"no file {name!r} in the store")
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return
         for q in self._store.quads_for_pattern(s, p, o, graph):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
     def files_with(self, pattern: Pattern) -> list[str]:
-        s, p, o = _pattern(pattern)
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return []
         found = {
             self._names.get(q.graph_name.value)
             for q in self._store.quads_for_pattern(s, p, o, None)
@@ -360,4 +395,4 @@ class OxigraphStore(Store):
         return graph
 
     def close(self) -> None:
-        self._store = None  # type: ignore[assignment]
+        self._store = None  # type: ignore[assignment]  # the store closes when collected
