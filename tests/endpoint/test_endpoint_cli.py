@@ -127,7 +127,7 @@ def test_render_draws_the_same_view(published, options):
     embedded, remote = both(published, "render", *options)
     assert embedded[0] == remote[0] == 0
     data = _data_of(embedded[1])
-    assert len(data["nodes"]) > (3 if options else 100)
+    assert len(data["nodes"]) > (3 if options else 50)
     assert _data_of(remote[1]) == data
     assert remote[1] == embedded[1]
 
