@@ -124,11 +124,13 @@ OXIGRAPH = "127.0.0.1:7878"
 
 def _oxigraph_server():
     """``tests/endpoint/oxigraph_server.py``, which starts and stops a real Oxigraph server."""
+    if "oxigraph_server" in sys.modules:  # imported already by tests/endpoint
+        return sys.modules["oxigraph_server"]
     spec = importlib.util.spec_from_file_location(
         "oxigraph_server", Path(__file__).parent / "endpoint" / "oxigraph_server.py"
     )
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["oxigraph_server"] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return sys.modules[spec.name]
 

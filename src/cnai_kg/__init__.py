@@ -48,6 +48,7 @@ _LAZY = {
     "Triples": "query",
     "named_queries": "query",
     "run_query": "query",
+    "connect": "store.endpoint",
 }
 
 
@@ -109,6 +110,7 @@ __all__ = [
     "UsageError",
     "centrality",
     "communities",
+    "connect",
     "evidence_paths",
     "export_network",
     "load",

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from . import resources
 from .io import parse_rdf
-from .remote import DEFAULT_TIMEOUT, Endpoint, graph_iri
+from .remote import DEFAULT_TIMEOUT, Endpoint, display_name, graph_iri
 
 __all__ = ["Published", "publish"]
 
@@ -36,13 +36,6 @@ def _files(extra: tuple[str | Path, ...], shipped: bool) -> list[Path]:
     if shipped:
         files += resources.graph_files()
     return files + [Path(f) for f in extra]
-
-
-def _name(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(resources.data_dir().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def publish(
@@ -73,7 +66,7 @@ def publish(
         the store cannot be reached, refuses the credentials or answers with an error
     """
     endpoint = Endpoint(store_url=store_url, timeout=timeout)
-    parsed = [(_name(path), parse_rdf(path)) for path in _files(files, shipped)]
+    parsed = [(display_name(path), parse_rdf(path)) for path in _files(files, shipped)]
     done, seen = [], set()
     for name, graph in parsed:
         # a triple an earlier file holds stays there only, so the union is a set (as in the

@@ -30,14 +30,17 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from . import resources
 from .errors import EndpointError
 
 __all__ = [
     "AUTH_ENV",
+    "graph_store_url",
     "DEFAULT_TIMEOUT",
     "FILE_GRAPHS",
     "Endpoint",
@@ -54,6 +57,7 @@ DEFAULT_TIMEOUT = 60.0
 #: The named graph of the file NAME is ``urn:cnai-kg:file:NAME``.
 FILE_GRAPHS = "urn:cnai-kg:file:"
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _USER_AGENT = "cnai-kg (+https://w3id.org/cnai-kg)"
 
 
@@ -73,6 +77,21 @@ def graph_iri(name: str) -> str:
     return FILE_GRAPHS + urllib.parse.quote(name, safe="/:@")
 
 
+def display_name(path: str | Path) -> str:
+    """A file's name as :attr:`KnowledgeGraph.files` gives it: a shipped file by its short
+    name (``graph/hubs.ttl``), one of yours as given."""
+    try:
+        return Path(path).resolve().relative_to(resources.data_dir().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def shipped_order() -> dict[str, int]:
+    """The shipped files' names, in the order :func:`cnai_kg.load` reads them."""
+    files = [*resources.ontology_files(), *resources.graph_files()]
+    return {display_name(path): i for i, path in enumerate(files)}
+
+
 def file_name(iri: str) -> str:
     """The file name for a named graph (the inverse of :func:`graph_iri`).
 
@@ -86,6 +105,26 @@ def file_name(iri: str) -> str:
     if iri.startswith(FILE_GRAPHS):
         return urllib.parse.unquote(iri[len(FILE_GRAPHS) :])
     return iri
+
+
+def graph_store_url(query_url: str) -> str:
+    """The Graph Store Protocol URL of the store whose query URL is ``query_url``.
+
+    Examples
+    --------
+    >>> graph_store_url("http://127.0.0.1:7878/query")  # Oxigraph
+    'http://127.0.0.1:7878/store'
+    >>> graph_store_url("http://localhost:3030/kg/sparql")  # Fuseki
+    'http://localhost:3030/kg/data'
+    """
+    base, _, last = query_url.split("?", 1)[0].rstrip("/").rpartition("/")
+    guess = {"query": "store", "sparql": "data"}.get(last)
+    if guess is None or not base:
+        raise EndpointError(
+            f"cannot guess the Graph Store URL from {query_url}; give it with --to "
+            "(Oxigraph: http://HOST:7878/store, Fuseki: http://HOST:3030/DATASET/data)"
+        )
+    return f"{base}/{guess}"
 
 
 def _auth_header() -> str | None:
@@ -138,14 +177,7 @@ class Endpoint:
         """The Graph Store Protocol URL (given, or guessed from the query URL)."""
         if self.store_url is not None:
             return self.store_url
-        base, _, last = self.query_url.rstrip("/").rpartition("/")
-        guess = {"query": "store", "sparql": "data"}.get(last)
-        if guess is None:
-            raise EndpointError(
-                f"cannot guess the Graph Store URL from {self.query_url}; give it "
-                "(Oxigraph: http://HOST:7878/store, Fuseki: http://HOST:3030/DATASET/data)"
-            )
-        return f"{base}/{guess}"
+        return graph_store_url(self.query_url)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -285,7 +317,9 @@ def _term(binding: Mapping[str, str] | None) -> Node | None:
         datatype = binding.get("datatype")
         if lang:
             return Literal(value, lang=lang)
-        return Literal(value, datatype=URIRef(datatype) if datatype else None)
+        if not datatype or datatype == _XSD_STRING:  # a plain literal has no datatype
+            return Literal(value)
+        return Literal(value, datatype=URIRef(datatype))
     if kind == "triple":
         raise ValueError("RDF-star quoted triples are not supported")
     raise ValueError(f"unknown term type {kind!r}")
@@ -320,85 +354,3 @@ def _http_error(e: urllib.error.HTTPError, where: str, hint: str = "") -> Endpoi
 
 def _timeout(where: str, seconds: float) -> EndpointError:
     return EndpointError(f"{where} did not answer within {seconds:g} s")
-
-
-def values_clause(bindings: Mapping[str, Node | None]) -> str:
-    """A ``VALUES`` block binding each variable to its term.
-
-    Examples
-    --------
-    >>> from rdflib import Literal, URIRef
-    >>> values_clause({"x": URIRef("http://ex/a"), "n": Literal(3)})
-    'VALUES (?x ?n) { (<http://ex/a> "3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
-    """
-    names, terms = [], []
-    for name, term in bindings.items():
-        if term is None:
-            continue
-        if isinstance(term, BNode):
-            raise EndpointError(
-                f"?{name} is bound to a blank node, which cannot be sent to a SPARQL endpoint"
-            )
-        if not re.fullmatch(r"\w+", name):
-            raise EndpointError(f"not a SPARQL variable name: {name!r}")
-        names.append(f"?{name}")
-        terms.append(term.n3())
-    if not names:
-        return ""
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-
-
-_SCAN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"{3}.*?"{3}|'{3}.*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<word>[A-Za-z_][\w-]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def with_bindings(sparql: str, bindings: Mapping[str, Node | None] | None) -> str:
-    """``sparql`` with ``bindings`` as a ``VALUES`` block at the start of its WHERE clause.
-
-    A remote endpoint cannot take pre-bound variables, so they travel in the query
-    text, as SPARQL terms (never as pasted user text).
-
-    Examples
-    --------
-    >>> from rdflib import URIRef
-    >>> with_bindings("SELECT ?n WHERE { ?x <http://ex/n> ?n }", {"x": URIRef("http://ex/a")})
-    'SELECT ?n WHERE { VALUES (?x) { (<http://ex/a>) } ?x <http://ex/n> ?n }'
-    >>> with_bindings("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", {"x": URIRef("http://ex/a")})
-    'CONSTRUCT { ?x ?p ?o } WHERE { VALUES (?x) { (<http://ex/a>) } ?x ?p ?o }'
-    """
-    values = values_clause(bindings or {})
-    if not values:
-        return sparql
-    depth, first, after_where = 0, None, None
-    previous = ""
-    for m in _SCAN.finditer(sparql):
-        kind = m.lastgroup
-        if kind in ("comment", "string", "iri") or (kind == "other" and m.group().isspace()):
-            continue
-        if kind == "open":
-            if depth == 0:
-                if first is None:
-                    first = m.end()
-                if previous.upper() == "WHERE" and after_where is None:
-                    after_where = m.end()
-            depth += 1
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-        previous = m.group() if kind == "word" else ""
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", sparql, re.IGNORECASE)
-    at = after_where
-    if at is None and form and form.group(1).upper() in ("SELECT", "ASK"):
-        at = first
-    if at is None:
-        raise EndpointError("cannot send bound values with this query to an endpoint")
-    return f"{sparql[:at]} {values}{sparql[at:]}"

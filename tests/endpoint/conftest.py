@@ -6,9 +6,9 @@ import pytest
 from oxigraph_server import start_oxigraph
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    """One Oxigraph server for the whole run (tests must not leave foreign data in it)."""
+    """One Oxigraph server for a test module (stopped after it: no process outlives it)."""
     server = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store")
     yield server
     server.stop()

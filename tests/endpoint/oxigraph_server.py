@@ -69,15 +69,24 @@ def _answers(base: str) -> bool:
         return False
 
 
-def start_oxigraph(location: Path) -> OxigraphServer:
-    """Start ``oxigraph serve`` on a free loopback port; return once it answers."""
+def start_oxigraph(location: Path, *options: str) -> OxigraphServer:
+    """Start ``oxigraph serve`` (with ``options``) on a free loopback port; return once it
+    answers."""
     binary = oxigraph_binary()
     for _attempt in range(3):  # another process may take the free port first
         port = _free_port()
         log = location.parent / f"{location.name}-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                [
+                    binary,
+                    "serve",
+                    "--location",
+                    str(location),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    *options,
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

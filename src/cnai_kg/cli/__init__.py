@@ -13,7 +13,7 @@ import sys
 import click
 
 from ..errors import CnaiKgError
-from ._common import STORES, CliError, State
+from ._common import STORES, CliError, State, endpoint_option
 
 __all__ = ["main", "cli"]
 
@@ -180,10 +180,16 @@ class _Group(click.Group):
     is_flag=True,
     help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
 )
+@endpoint_option
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
 def cli(
-    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, no_cache: bool
+    ctx: click.Context,
+    data: tuple[str, ...],
+    store: str,
+    no_shipped: bool,
+    no_cache: bool,
+    endpoint: str | None,
 ) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
@@ -191,7 +197,13 @@ def cli(
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, cache=not no_cache)
+    ctx.obj = State(
+        data_files=data,
+        shipped=not no_shipped,
+        store=store,
+        cache=not no_cache,
+        endpoint=endpoint or None,
+    )
 
 
 for _module in _MODULES:  # modules whose commands are not in _LAZY load at start-up

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 LANGS = ("en", "ko", "zh")
 STORES = ("oxigraph", "rdflib")
 
-__all__ = ["CliError", "State", "lang_option", "output_option", "pass_kg"]
+__all__ = ["CliError", "State", "endpoint_option", "lang_option", "output_option", "pass_kg"]
 
 
 class CliError(click.ClickException):
@@ -36,9 +36,20 @@ class State:
     shipped: bool = True
     store: str = "oxigraph"
     cache: bool = True
+    endpoint: str | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
+        if self._kg is None and self.endpoint:
+            from ..store.endpoint import connect
+
+            if self.data_files or not self.shipped:
+                raise CliError(
+                    "--data and --no-shipped do not apply to --endpoint: the store answers "
+                    "from what was published to it (cnai-kg --data FILE publish --to URL)",
+                    2,
+                )
+            self._kg = connect(self.endpoint)
         if self._kg is None:
             from ..kg import load
             from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
@@ -58,6 +69,17 @@ class State:
                     hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
                 )
         return self._kg
+
+
+def endpoint_option(f):
+    """``--endpoint URL`` (or ``$CNAI_KG_ENDPOINT``): read from a remote SPARQL store."""
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        envvar="CNAI_KG_ENDPOINT",
+        help="Ask the SPARQL 1.1 store at URL (its query URL; filled by 'cnai-kg publish') "
+        "instead of loading the graph here.",
+    )(f)
 
 
 def pass_kg(f):
