@@ -362,7 +362,7 @@ def random_networks(draw):
 
 @settings(max_examples=100, deadline=None)
 @given(G=random_networks(), k=st.integers(1, 4), directed=st.booleans())
-def test_paths_match_networkx_on_random_graphs(G, k, directed):
+def test_paths_are_canonical_shortest_paths_on_random_graphs(G, k, directed):
     s, t = "n0", f"n{G.number_of_nodes() - 1}"
     simple = nx.DiGraph(G) if directed else nx.Graph(G)
     if not nx.has_path(simple, s, t):
@@ -371,7 +371,17 @@ def test_paths_match_networkx_on_random_graphs(G, k, directed):
         return
     paths = evidence_paths(G, s, t, k=k, directed=directed)
     want = list(itertools.islice(nx.shortest_simple_paths(simple, s, t), k))
-    assert [list(p.nodes) for p in paths] == want
+    found = [list(p.nodes) for p in paths]
+    # the k shortest lengths, distinct simple paths along real edges ...
+    assert [len(p) for p in found] == [len(p) for p in want]
+    assert len({tuple(p) for p in found}) == len(found)
+    for p in found:
+        assert len(set(p)) == len(p)
+        assert all(simple.has_edge(a, b) for a, b in itertools.pairwise(p))
+    # ... the first the shortest with the smallest node ids, the same on both engines
+    assert found[0] == min(nx.all_shortest_paths(simple, s, t))
+    on_igraph = evidence_paths(G, s, t, k=k, directed=directed, engine="igraph")
+    assert [list(p.nodes) for p in on_igraph] == found
     for p in paths:
         for hop in p.hops:
             ends = (hop.source, hop.target) if hop.forward else (hop.target, hop.source)

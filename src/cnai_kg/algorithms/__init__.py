@@ -9,6 +9,7 @@ or a networkx graph made by that projection. They return plain dataclasses.
 - :mod:`.paths`: shortest paths as evidence chains, each hop with its quote.
 - :mod:`.neighbors`: the entities within N hops of one entity.
 - :mod:`.communities`: Louvain (or greedy-modularity, label-propagation) groups.
+- :mod:`.engine`: the graph engines behind them, networkx and igraph (``engine=``).
 
 Examples
 --------
@@ -29,12 +30,17 @@ from .centrality import (
     centrality_rdf,
 )
 from .communities import METHODS, Communities, Community, Member, communities
+from .engine import AUTO_IGRAPH_ABOVE, DEFAULT_SAMPLE, ENGINES, SAMPLE_ABOVE
 from .neighbors import Neighbor, neighbors
 from .paths import EvidencePath, Hop, evidence_paths, format_path
 
 __all__ = [
+    "AUTO_IGRAPH_ABOVE",
+    "DEFAULT_SAMPLE",
+    "ENGINES",
     "MEASURES",
     "METHODS",
+    "SAMPLE_ABOVE",
     "CentralityResult",
     "Communities",
     "Community",

@@ -1,9 +1,13 @@
 """Who is central: centrality measures on the entity network, as RDF and as a chart.
 
-Each measure is the networkx function of the same name, called on the simple
-graph behind the projection: ``nx.Graph(G)`` (direction dropped, parallel
-edges merged) by default, ``nx.DiGraph(G)`` with ``directed=True``. The
-scores are exactly what networkx returns for that graph.
+Each measure runs on the simple graph behind the projection: ``nx.Graph(G)``
+(direction dropped, parallel edges merged) by default, ``nx.DiGraph(G)`` with
+``directed=True``. On the networkx engine the scores are exactly what the
+networkx function of the same name returns for that graph; the igraph engine
+(:mod:`.engine`, chosen by ``auto`` above
+:data:`~cnai_kg.algorithms.engine.AUTO_IGRAPH_ABOVE` nodes) returns the same
+values within convergence tolerance. Betweenness and closeness are estimated
+from sampled sources on large graphs, and the result says so (``sample``).
 
 Examples
 --------
@@ -27,10 +31,11 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from ..errors import CnaiKgError, UsageError
+from ..errors import UsageError
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..namespaces import CNAI, KG, PREFIXES, SCHEMA
 from ..network import as_network, nodes_of_classes
+from .engine import SimpleNetwork, choose_engine, default_sample
 
 __all__ = [
     "MEASURES",
@@ -81,7 +86,12 @@ class Score:
 
 @dataclass
 class CentralityResult:
-    """Scores of one measure, best first, with what produced them."""
+    """Scores of one measure, best first, with what produced them.
+
+    ``engine`` is the graph engine that computed them (``networkx`` or
+    ``igraph``). ``sample`` is None for exact scores, else the number of
+    sampled source nodes the scores are estimated from (``seed`` draws them).
+    """
 
     measure: str
     directed: bool
@@ -90,12 +100,23 @@ class CentralityResult:
     nodes: int
     edges: int
     projection: dict = field(default_factory=dict)
+    engine: str = "networkx"
+    sample: int | None = None
+    seed: int | None = None
+
+    @property
+    def estimated(self) -> bool:
+        """True when the scores are estimates from sampled sources."""
+        return self.sample is not None
 
     def to_dict(self) -> dict:
         """Plain data for JSON."""
         return {
             "measure": self.measure,
             "directed": self.directed,
+            "engine": self.engine,
+            "estimated": self.estimated,
+            "sample": self.sample,
             "parameters": self.parameters,
             "projection": self.projection,
             "nodes": self.nodes,
@@ -137,6 +158,9 @@ def centrality(
     classes: Iterable[str] | None = None,
     top: int | None = None,
     lang: str | None = None,
+    engine: str = "auto",
+    sample: int | None = None,
+    seed: int | None = 0,
     **projection,
 ) -> CentralityResult:
     """Rank the entities by a centrality measure.
@@ -154,6 +178,14 @@ def centrality(
     lang : label language; ``projection`` (partnerships, relations, claims ...)
         goes to :func:`~cnai_kg.network.to_networkx` when ``graph`` is a
         KnowledgeGraph
+    engine : ``auto`` (igraph above
+        :data:`~cnai_kg.algorithms.engine.AUTO_IGRAPH_ABOVE` nodes, else
+        networkx), ``networkx`` or ``igraph``
+    sample : betweenness and closeness only: estimate from this many sampled
+        source nodes; None for the default (exact up to
+        :data:`~cnai_kg.algorithms.engine.SAMPLE_ABOVE` nodes, then
+        :data:`~cnai_kg.algorithms.engine.DEFAULT_SAMPLE` sources), 0 for exact
+    seed : draws the sampled sources
 
     Examples
     --------
@@ -170,17 +202,13 @@ def centrality(
         raise UsageError(f"--top must be at least 1, not {top}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
     G = as_network(graph, lang=lang, **projection)
-    H = simple_graph(G, directed=directed)
-    func, params = MEASURES[measure]
-    if H.number_of_nodes() == 0:
-        values: dict = {}
-    else:
-        try:
-            values = func(H, **params)
-        except nx.PowerIterationFailedConvergence:
-            raise CnaiKgError(
-                f"{measure} centrality did not converge in {params.get('max_iter')} iterations"
-            ) from None
+    if directed and not G.is_directed():
+        raise UsageError("the network is undirected; project it with directed=True")
+    net = SimpleNetwork.from_multigraph(G, directed=directed)
+    _, params = MEASURES[measure]
+    k = default_sample(measure, len(net), sample)
+    runner = choose_engine(engine, len(net))
+    values, function = runner.centrality(net, measure, sample=k, seed=seed)
     keep = nodes_of_classes(G, classes, kg) if classes else set(G)
     rows = sorted(
         ((n, v) for n, v in values.items() if n in keep),
@@ -204,10 +232,12 @@ def centrality(
         scores = scores[:top]
     projection_info = {k: v for k, v in G.graph.items() if k != "name"}
     parameters = {
-        "function": f"networkx.{func.__name__}",
+        "function": function,
         **params,
         "graph": "DiGraph" if directed else "Graph",
     }
+    if k is not None:
+        parameters.update({"sample": k, "seed": seed})
     if classes:
         parameters["classes"] = sorted(str(c) for c in classes)
     return CentralityResult(
@@ -215,9 +245,12 @@ def centrality(
         directed=directed,
         parameters=parameters,
         scores=scores,
-        nodes=H.number_of_nodes(),
-        edges=H.number_of_edges(),
+        nodes=len(net),
+        edges=net.edges,
         projection=projection_info,
+        engine=runner.name,
+        sample=k,
+        seed=seed if k is not None else None,
     )
 
 

@@ -1,6 +1,11 @@
 """Communities of the entity network: Louvain, greedy modularity or label propagation.
 
-All methods run on the undirected simple graph ``nx.Graph(G)``.
+All methods run on the undirected simple graph ``nx.Graph(G)``, in networkx or
+(``engine="igraph"``, or ``auto`` on large networks) in igraph: Louvain is
+``community_multilevel``, greedy ``community_fastgreedy`` (resolution 1 only),
+label propagation ``community_label_propagation``. Both find the same
+communities where the structure is clear-cut; on fuzzy structure the two
+libraries' heuristics may split differently.
 
 Examples
 --------
@@ -14,10 +19,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import networkx as nx
-
 from ..errors import UsageError
 from ..network import as_network
+from .engine import SimpleNetwork, choose_engine
 
 __all__ = ["METHODS", "Communities", "Community", "Member", "communities"]
 
@@ -62,10 +66,12 @@ class Communities:
     communities: list[Community] = field(default_factory=list)
     nodes: int = 0
     edges: int = 0
+    engine: str = "networkx"
 
     def to_dict(self) -> dict:
         return {
             "method": self.method,
+            "engine": self.engine,
             "parameters": self.parameters,
             "modularity": self.modularity,
             "nodes": self.nodes,
@@ -84,6 +90,7 @@ def communities(
     resolution: float = 1.0,
     seed: int | None = 0,
     lang: str | None = None,
+    engine: str = "auto",
     **projection,
 ) -> Communities:
     """Partition the entities into communities.
@@ -96,22 +103,24 @@ def communities(
         ``label-propagation`` (:func:`~networkx.community.label_propagation_communities`)
     resolution : above 1 favours smaller communities (louvain, greedy)
     seed : random seed for louvain, so runs repeat
+    engine : ``auto`` (igraph above
+        :data:`~cnai_kg.algorithms.engine.AUTO_IGRAPH_ABOVE` nodes), ``networkx``
+        or ``igraph``
     lang, projection : passed to :func:`~cnai_kg.network.to_networkx` for a KnowledgeGraph
     """
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     G = as_network(graph, lang=lang, **projection)
-    H = nx.Graph(G)
+    net = SimpleNetwork.from_multigraph(G, directed=False)
+    runner = choose_engine(engine, len(net))
+    parts, _ = runner.communities(net, method, resolution=resolution, seed=seed)
     if method == "louvain":
-        parts = nx.community.louvain_communities(H, resolution=resolution, seed=seed)
         params = {"resolution": resolution, "seed": seed}
     elif method == "greedy":
-        parts = nx.community.greedy_modularity_communities(H, resolution=resolution)
         params = {"resolution": resolution}
     else:
-        parts = list(nx.community.label_propagation_communities(H))
         params = {}
-    modularity = nx.community.modularity(H, parts) if H.number_of_edges() else 0.0
+    modularity = runner.modularity(net, parts)
 
     def member(n):
         d = G.nodes[n]
@@ -120,9 +129,10 @@ def communities(
             label=d.get("label", n),
             cls=d.get("class", ""),
             class_label=d.get("class_label", ""),
-            degree=H.degree(n),
+            degree=degree[n],
         )
 
+    degree = net.degrees()
     groups = [
         sorted((member(n) for n in part), key=lambda m: (-m.degree, m.label.casefold(), m.node))
         for part in parts
@@ -133,6 +143,7 @@ def communities(
         parameters=params,
         modularity=float(modularity),
         communities=[Community(index=i + 1, members=tuple(ms)) for i, ms in enumerate(groups)],
-        nodes=H.number_of_nodes(),
-        edges=H.number_of_edges(),
+        nodes=len(net),
+        edges=net.edges,
+        engine=runner.name,
     )

@@ -28,6 +28,7 @@ import networkx as nx
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
+from .engine import SimpleNetwork, choose_engine, k_shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -106,18 +107,26 @@ def walkable(
     ``avoid`` are left out. Undirected unless ``directed`` (then edges keep
     the direction of their relation).
     """
+    return _walkable_network(G, via=via, avoid=avoid, directed=directed).graph
+
+
+def _walkable_network(
+    G: nx.Graph, *, via: set[str] | None = None, avoid: Iterable[str] = (), directed: bool = False
+) -> SimpleNetwork:
+    """:func:`walkable` as a :class:`SimpleNetwork`, not yet built for any engine."""
     if directed and not G.is_directed():
         raise UsageError("the network is undirected; project it with directed=True")
-    H = nx.DiGraph() if directed else nx.Graph()
     avoid = set(avoid)
-    H.add_nodes_from(n for n in G if n not in avoid)
-    for u, v, d in G.edges(data=True):
-        if u in avoid or v in avoid or u == v:
-            continue
-        if via is not None and d["relation"] not in via:
-            continue
-        H.add_edge(u, v)
-    return H
+    nodes = [n for n in G if n not in avoid]
+    if via is None:
+        edges = [(u, v) for u, v in G.edges() if u != v and u not in avoid and v not in avoid]
+    else:
+        edges = [
+            (u, v)
+            for u, v, rel in G.edges(data="relation")
+            if rel in via and u != v and u not in avoid and v not in avoid
+        ]
+    return SimpleNetwork(nodes, edges, directed=directed)
 
 
 #: Which fact a hop shows when several link the same pair: direct statements
@@ -215,9 +224,14 @@ def evidence_paths(
     avoid: Iterable[str] = (),
     directed: bool = False,
     lang: str | None = None,
+    engine: str = "auto",
     **projection,
 ) -> list[EvidencePath]:
     """The ``k`` shortest simple paths from ``source`` to ``target``, as evidence chains.
+
+    Among paths of equal length the one whose node ids (CURIEs) come first in
+    order is taken, so the answer is the same on every engine; further paths
+    follow Yen's algorithm (see :func:`~cnai_kg.algorithms.engine.k_shortest_paths`).
 
     Parameters
     ----------
@@ -225,13 +239,16 @@ def evidence_paths(
         language, CURIE or IRI) or a network from :func:`~cnai_kg.network.to_networkx`
         (names are node ids or labels)
     source, target : the two entities
-    k : how many paths, shortest first (:func:`networkx.shortest_simple_paths`)
+    k : how many paths, shortest first
     max_hops : longest path accepted
     via : relations a path may use (CURIE, local name or label, e.g.
         ``["Partnership", "inGroup"]``); all when None
     avoid : entities a path must not pass through
     directed : follow relations only in their direction
     lang, projection : passed to :func:`~cnai_kg.network.to_networkx` for a KnowledgeGraph
+    engine : ``auto`` (igraph above
+        :data:`~cnai_kg.algorithms.engine.AUTO_IGRAPH_ABOVE` nodes), ``networkx``
+        or ``igraph``; every engine finds the same paths
 
     Raises
     ------
@@ -261,17 +278,13 @@ def evidence_paths(
     avoided = {find_node(G, a, kg) for a in avoid}
     if avoided & {s, t}:
         raise UsageError("cannot avoid an end of the path")
-    H = walkable(G, via=via_set, avoid=avoided, directed=directed)
+    net = _walkable_network(G, via=via_set, avoid=avoided, directed=directed)
+    runner = choose_engine(engine, len(net))
     paths: list[EvidencePath] = []
-    try:
-        for nodes in nx.shortest_simple_paths(H, s, t):
-            if max_hops is not None and len(nodes) - 1 > max_hops:
-                break
-            paths.append(path_of(G, nodes, via=via_set, directed=directed))
-            if len(paths) == k:
-                break
-    except nx.NetworkXNoPath:
-        pass
+    for nodes in k_shortest_paths(runner, net, s, t, k):
+        if max_hops is not None and len(nodes) - 1 > max_hops:
+            break
+        paths.append(path_of(G, nodes, via=via_set, directed=directed))
     if not paths:
         raise NoPath(
             _no_path_message(

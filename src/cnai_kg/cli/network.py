@@ -14,8 +14,12 @@ import unicodedata
 import click
 
 from ..algorithms import (
+    AUTO_IGRAPH_ABOVE,
+    DEFAULT_SAMPLE,
+    ENGINES,
     MEASURES,
     METHODS,
+    SAMPLE_ABOVE,
     centrality_chart,
     centrality_rdf,
     evidence_paths,
@@ -53,6 +57,18 @@ def projection_options(f):
         "partnerships, opportunities and risks stay nodes (bipartite).",
     )(f)
     return f
+
+
+def engine_option(f):
+    """``--engine auto|networkx|igraph``."""
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="auto",
+        show_default=True,
+        help=f"Graph library: auto uses igraph above {AUTO_IGRAPH_ABOVE:,} nodes, "
+        "networkx below; both give the same results.",
+    )(f)
 
 
 def format_option(*choices: str):
@@ -125,6 +141,16 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozense
     help="Keep only edges of relation REL (e.g. Partnership, basedIn); repeatable.",
 )
 @click.option("--directed", is_flag=True, help="Follow the direction of relations.")
+@engine_option
+@click.option(
+    "--sample",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="K",
+    help=f"Betweenness and closeness: estimate from K sampled source nodes (0: exact). "
+    f"Default: exact up to {SAMPLE_ABOVE:,} nodes, {DEFAULT_SAMPLE} sources above.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --sample.")
 @projection_options
 @format_option("table", "csv", "json")
 @click.option(
@@ -149,6 +175,9 @@ def centrality(
     classes: tuple[str, ...],
     relations: tuple[str, ...],
     directed: bool,
+    engine: str,
+    sample: int | None,
+    seed: int,
     partnerships: str,
     claims: bool,
     fmt: str,
@@ -156,12 +185,16 @@ def centrality(
     write_rdf: str | None,
     lang: str,
 ) -> None:
-    """Rank entities by a centrality measure (networkx on the entity network).
+    """Rank entities by a centrality measure (networkx or igraph on the entity network).
+
+    Sampled scores (--sample, or the default on large networks) are estimates
+    and the output says so.
 
     \b
     Examples:
       cnai-kg centrality --measure betweenness --top 10
       cnai-kg centrality --measure pagerank --class Company --lang ko --plot top.png
+      cnai-kg centrality --measure betweenness --engine igraph --sample 50
     """
     result = run_centrality(
         kg,
@@ -169,6 +202,9 @@ def centrality(
         directed=directed,
         classes=classes or None,
         lang=lang,
+        engine=engine,
+        sample=sample,
+        seed=seed,
         partnerships=partnerships,
         claims=claims,
         relations=relations or None,
@@ -189,16 +225,24 @@ def centrality(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["rank", "entity", "label", "class", "score"])
+        extra = ["sampled_sources"] if result.estimated else []
+        writer.writerow(["rank", "entity", "label", "class", "score", *extra])
         for s in shown:
-            writer.writerow([s.rank, s.node, s.label, s.cls, repr(s.score)])
+            more = [result.sample] if result.estimated else []
+            writer.writerow([s.rank, s.node, s.label, s.cls, repr(s.score), *more])
         click.echo(buf.getvalue(), nl=False)
         return
     how = "directed" if directed else "undirected"
+    on = "; igraph engine" if result.engine == "igraph" else ""
     click.echo(
         f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
-        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'})"
+        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'}{on})"
     )
+    if result.estimated:
+        click.echo(
+            f"estimated from {result.sample} sampled source nodes (seed {result.seed}); "
+            "--sample 0 for exact scores"
+        )
     rows = [[str(s.rank), s.label, s.class_label, f"{s.score:.4f}", s.node] for s in shown]
     for line in _table(["rank", "entity", "class", "score", "id"], rows, right={0, 3}):
         click.echo(line)
@@ -229,6 +273,7 @@ def centrality(
     "--avoid", multiple=True, metavar="ENTITY", help="Do not pass through ENTITY; repeatable."
 )
 @click.option("--directed", is_flag=True, help="Follow relations only in their direction.")
+@engine_option
 @projection_options
 @format_option("text", "json")
 @lang_option
@@ -242,6 +287,7 @@ def path(
     via: tuple[str, ...],
     avoid: tuple[str, ...],
     directed: bool,
+    engine: str,
     partnerships: str,
     claims: bool,
     fmt: str,
@@ -251,7 +297,8 @@ def path(
 
     Each hop prints its two entities, the relation, and the quote and source
     document that back it. A and B are any label or alias in any language, a
-    CURIE or an IRI. No path: one line and exit code 1.
+    CURIE or an IRI. Among equally short paths the one whose entity ids come
+    first is shown, on either engine. No path: one line and exit code 1.
 
     \b
     Examples:
@@ -268,6 +315,7 @@ def path(
         avoid=avoid,
         directed=directed,
         lang=lang,
+        engine=engine,
         partnerships=partnerships,
         claims=claims,
     )
@@ -377,6 +425,7 @@ def neighbors(
     metavar="REL",
     help="Keep only edges of relation REL; repeatable.",
 )
+@engine_option
 @projection_options
 @format_option("text", "json")
 @lang_option
@@ -388,6 +437,7 @@ def communities(
     seed: int,
     min_size: int,
     relations: tuple[str, ...],
+    engine: str,
     partnerships: str,
     claims: bool,
     fmt: str,
@@ -406,6 +456,7 @@ def communities(
         resolution=resolution,
         seed=seed,
         lang=lang,
+        engine=engine,
         partnerships=partnerships,
         claims=claims,
         relations=relations or None,
@@ -417,9 +468,10 @@ def communities(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     params = ", ".join(f"{k} {v}" for k, v in found.parameters.items())
+    on = "; igraph engine" if found.engine == "igraph" else ""
     click.echo(
         f"{method} communities ({params}{'; ' if params else ''}{found.nodes} nodes, "
-        f"{found.edges} edges): {len(found.communities)} communities, modularity "
+        f"{found.edges} edges{on}): {len(found.communities)} communities, modularity "
         f"{found.modularity:.3f}"
     )
     for c in listed:
