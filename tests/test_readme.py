@@ -127,12 +127,9 @@ def _oxigraph_server():
     spec = importlib.util.spec_from_file_location(
         "oxigraph_server", Path(__file__).parent / "endpoint" / "oxigraph_server.py"
     )
-    module = sys.modules.get(spec.name)
-    if module is None:
-        # registered before it runs: its dataclasses look their module up by name
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
     return module
 
 

@@ -364,21 +364,37 @@ def report_ill_typed(name: str, data: bytes, graph: Graph) -> str | None:
     sorts by its lexical form and matches no numeric filter.
     """
     bad = [
-        o
+        (str(o), str(o.datatype))
         for o in graph.objects(unique=True)
         if isinstance(o, Literal) and o.datatype is not None and o.ill_typed
     ]
+    return report_ill_typed_terms(name, data, bad)
+
+
+def report_ill_typed_terms(name: str, data: bytes, bad: list[tuple[str, str]]) -> str | None:
+    """:func:`report_ill_typed` for any loader: ``bad`` holds (lexical form, datatype IRI)
+    of the file's ill-typed literals; ``data`` is the file's text (to find the line)."""
     if not bad:
         return None
-    first = min(bad, key=lambda o: (_line_of(data, str(o)) or 0, str(o)))
-    line = _line_of(data, str(first))
+    lexical, dt = min(bad, key=lambda b: (_line_of(data, b[0]) or 0, b))
+    line = _line_of(data, lexical)
     where = f"{name}:{line}" if line else name
-    dt = first.datatype
-    short = f"xsd:{dt[len(str(XSD)) :]}" if str(dt).startswith(str(XSD)) else f"<{dt}>"
+    short = f"xsd:{dt[len(str(XSD)) :]}" if dt.startswith(str(XSD)) else f"<{dt}>"
     more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
-    message = f"{where}: ill-typed literal {cut(str(first), 40)!r}^^{short}{more}, kept as text"
+    message = f"{where}: ill-typed literal {cut(lexical, 40)!r}^^{short}{more}, kept as text"
     logger.warning("%s", message)
     return message
+
+
+def notice_merged_graphs(name: str, named: int) -> None:
+    """Say (one line) that a TriG or N-Quads file's ``named`` graphs became its one graph."""
+    if named:
+        logger.warning(
+            "%s: its %d named graph%s merged into one graph (cnai-kg keeps one graph per file)",
+            name,
+            named,
+            "s were" if named > 1 else " was",
+        )
 
 
 # --------------------------------------------------------------------------- parsing
@@ -442,15 +458,32 @@ def parse_rdf(path: str | Path, *, into: Graph | None = None, limit: int | None 
                 named += 1
             for triple in context:
                 graph.add(triple)
-        if named:
-            logger.warning(
-                "%s: its %d named graph%s merged into one graph (cnai-kg keeps one graph per file)",
-                shown,
-                named,
-                "s were" if named > 1 else " was",
-            )
+        notice_merged_graphs(shown, named)
+    if b"\\u" in data or b"\\U" in data:  # only an escape can make a lone surrogate
+        _refuse_surrogates(shown, data, graph)
     report_ill_typed(shown, data, graph)
     return graph
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(name: str, data: bytes, graph: Graph) -> None:
+    """A ``\\uD800`` escape gives a string that is not Unicode text: nothing can print or
+    write it later, so the file is refused now, naming the line."""
+    for triple in graph:
+        for term in triple:
+            found = _SURROGATE.search(str(term))
+            if found:
+                escape = f"\\u{ord(found.group()):04X}".encode()
+                at = data.upper().find(escape.upper())
+                line = data.count(b"\n", 0, at) + 1 if at != -1 else None
+                raise DataError(
+                    name,
+                    f"the escape \\u{ord(found.group()):04X} is a lone surrogate, not a "
+                    "Unicode character",
+                    line=line,
+                )
 
 
 # --------------------------------------------------------------------------- writing
@@ -547,7 +580,12 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     name = str(path)
     path = Path(path)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise WriteError(
+                name, f"the text holds a character UTF-8 cannot hold ({e.reason} at {e.start})"
+            ) from None
     _ignore_sigxfsz()
     try:
         st = os.stat(name)

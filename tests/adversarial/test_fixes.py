@@ -374,3 +374,17 @@ def test_data_errors_do_not_echo_control_characters(tmp_path):
     with pytest.raises(DataError) as e:
         parse_rdf(path)
     assert "\n" not in str(e.value)
+
+
+def test_lone_surrogate_escape_is_refused_with_its_line(tmp_path):
+    # found by the renderer fuzz: "\uD800" made a string no output could encode
+    path = tmp_path / "sur.ttl"
+    path.write_text('@prefix ex: <http://ex/> .\nex:a ex:b "ok" .\nex:a ex:b "x\\uD800y" .\n')
+    with pytest.raises(DataError) as e:
+        parse_rdf(path)
+    assert str(e.value) == (
+        f"{path}:3: the escape \\uD800 is a lone surrogate, not a Unicode character"
+    )
+    with pytest.raises(WriteError, match="UTF-8 cannot hold"):
+        atomic_write(tmp_path / "out.txt", "x\ud800")
+    assert not (tmp_path / "out.txt").exists()
