@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import UTC, datetime
+from functools import partial
 
 import networkx as nx
 import pytest
@@ -14,18 +15,19 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from test_network_fixture import MINI_QUOTES, load_mini
 
-from cnai_kg.algorithms import (
-    MEASURES,
-    centrality,
-    centrality_chart,
-    centrality_rdf,
-    communities,
-    evidence_paths,
-    neighbors,
-)
+from cnai_kg import algorithms
+from cnai_kg.algorithms import MEASURES, centrality_chart, centrality_rdf
 from cnai_kg.algorithms.centrality import cjk_font_family
 from cnai_kg.errors import NoPath, UsageError
 from cnai_kg.namespaces import CNAI
+
+# These tests check the algorithms' mechanics on MINI, whose proposed partnership (P2) and
+# opportunity (O1) are part of the expected answers: they project with status="all". What
+# the default status keeps and drops is tested in tests/test_status.py.
+centrality = partial(algorithms.centrality, status="all")
+communities = partial(algorithms.communities, status="all")
+evidence_paths = partial(algorithms.evidence_paths, status="all")
+neighbors = partial(algorithms.neighbors, status="all")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ def test_measures_agree_with_networkx_on_the_shipped_projection(kg, measure, dir
 
 @pytest.mark.parametrize("measure", list(MEASURES))
 def test_measures_agree_with_networkx_on_the_bipartite_view(mini, measure):
-    G = mini.to_networkx(partnerships="nodes", claims=True)
+    G = mini.to_networkx(partnerships="nodes", claims=True, status="all")
     result = centrality(mini, measure, partnerships="nodes", claims=True)
     func, params = MEASURES[measure]
     expected = func(nx.Graph(G), **params)
@@ -137,6 +139,7 @@ def test_scores_as_rdf(mini):
             "relations": "all",
             "classes": "default",
             "claims": "false",
+            "status": "reported active proposed",
         },
     }
     value = repr(4 / 11)
@@ -319,7 +322,7 @@ def test_path_usage_errors(mini, args, kwargs, message):
 
 
 def test_every_hop_carries_a_quote_or_definition(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     for a, b in itertools.permutations(["kg:Alpha", "kg:Gamma", "kg:Svc", "kg:Land"], 2):
         for path in evidence_paths(G, a, b, k=3):
             for hop in path.hops:

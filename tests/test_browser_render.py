@@ -147,7 +147,7 @@ def session(browser):
 
 
 def test_whole_graph_offline_settled_and_complete(kg, session, tmp_path):
-    view = kg.render(lang="ko")
+    view = kg.render(lang="ko", scope="all")
     path = view.save(tmp_path / "whole.html")
     s = session(path).open()
     assert set(s.js("cnaiView.nodes.getIds()")) == view.node_ids
@@ -229,21 +229,63 @@ def test_search_by_mouse_and_no_match(kg, session, tmp_path):
     s.assert_clean()
 
 
-def test_legend_hides_and_shows_a_kind(kg, session, tmp_path):
+def test_first_view_tells_the_story_with_claims_and_figures_one_click_away(kg, session, tmp_path):
+    """cnai-kg render: companies, groups, hubs, cities and partnerships with their roles
+    on screen; claims and figures in the page but hidden until their legend entry is
+    clicked; the whole graph behind --all."""
     view = kg.render()
-    claims = {n["id"] for n in view.nodes if n["kind"] == "Claim"}
-    s = session(view.save(tmp_path / "legend.html")).open()
+    kinds = {n["id"]: n["kind"] for n in view.nodes}
+    claims = {n for n, k in kinds.items() if k == "Claim"}
+    figures = {n for n, k in kinds.items() if k == "MarketFigure"}
+    assert len(claims) == 24 and len(figures) == 15
+    assert {"Sector", "Technology", "Opportunity", "Risk", "Mitigation"}.isdisjoint(kinds.values())
+    assert {"kg:CATL", "kg:Uber", "kg:JingJinJi", "kg:Wuhan", "kg:partnership-ponyai-uber"} <= set(
+        kinds
+    )
+    s = session(view.save(tmp_path / "story.html")).open()
     hidden = "cnaiView.nodes.get({filter: n => n.hidden === true}).map(n => n.id)"
+    assert set(s.js(hidden)) == claims | figures
+    shown = s.js("cnaiView.nodes.get({filter: n => !n.hidden}).map(n => n.kind)")
+    assert len(shown) == len(view.nodes) - len(claims) - len(figures) < 60
+    # the partnerships carry their roles on the edges
+    roles = s.js(
+        "cnaiView.edges.get({filter: e => e.to === 'kg:partnership-ponyai-uber'"
+        " && e.relation === 'cnai:Participation'})"
+        ".map(e => [e.from, e.label])"
+    )
+    assert sorted(roles) == [["kg:PonyAI", "Technology provider"], ["kg:Uber", "Platform operator"]]
+    # groups of actors are drawn with a dashed border
+    assert s.js("cnaiView.data.options.groups.ActorGroup.shapeProperties.borderDashes") == [4, 3]
+    # the legend starts with claims and figures dimmed; one click shows them
+    dim = "getComputedStyle(document.querySelector(\"#legend li[data-kind='Claim']\")).opacity"
+    assert s.js(dim) == "0.4"
+    s.page.click("#legend li[data-kind='Claim'] .link")
+    assert set(s.js(hidden)) == figures
+    s.page.click("#legend li[data-kind='MarketFigure'] .link")
+    assert s.js(hidden) == []
     s.page.click("#legend li[data-kind='Claim'] .link")
     assert set(s.js(hidden)) == claims
-    s.page.click("#legend li[data-kind='Claim'] .link")
-    assert s.js(hidden) == []
     # a search result of a hidden kind shows that kind again
     s.page.click("#legend li[data-kind='Company'] .link")
     s.page.fill("#search", "宁德时代")
     s.page.press("#search", "Enter")
     assert s.until("cnaiView.state.focused", "kg:CATL") == "kg:CATL"
-    assert s.js(hidden) == []
+    assert set(s.js(hidden)) == claims
+    s.screenshot("view-story.png")
+    s.assert_clean()
+
+
+def test_all_shows_the_whole_graph_with_proposals_dashed(kg, session, tmp_path):
+    story, everything = kg.render(), kg.render(scope="all")
+    assert story.node_ids < everything.node_ids
+    kinds = {n["kind"] for n in everything.nodes}
+    assert {"Sector", "Technology", "Opportunity", "Risk", "Claim", "MarketFigure"} <= kinds
+    s = session(everything.save(tmp_path / "all.html")).open()
+    assert s.js("cnaiView.nodes.get({filter: n => n.hidden === true}).length") == 0
+    dashed = s.js("cnaiView.edges.get({filter: e => e.dashes === true}).map(e => e.to)")
+    assert "kg:partnership-proposed-robot-parts" in dashed
+    assert "kg:partnership-ponyai-uber" not in dashed
+    assert s.js("document.querySelector('#legend').textContent").count("Proposed") == 1
     s.assert_clean()
 
 
@@ -423,7 +465,7 @@ def synthetic(n: int, seed: int = 1) -> KnowledgeGraph:
 
 
 def test_large_view_uses_the_precomputed_layout(session, tmp_path):
-    view = synthetic(1500).render()
+    view = synthetic(1500).render(scope="all")
     assert len(view.nodes) == 1500
     assert view.meta["layout"] == "precomputed"
     s = session(view.save(tmp_path / "large.html")).open()

@@ -9,7 +9,7 @@ from rdflib import Literal
 
 import cnai_kg
 from cnai_kg import resources
-from cnai_kg.namespaces import CNAI, DCTERMS, KG, PROV, RDF, RDFS, SKOS
+from cnai_kg.namespaces import CNAI, DCTERMS, KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 
 KOTRA_ARTICLE_END = "GPT-5의 아성을 위협하는"
 
@@ -198,7 +198,7 @@ def test_uber_partnerships_divide_the_roles(kg):
 
 def test_vague_facts_carry_a_caveat(kg):
     for fig in (
-        "fig-apollo-go-rides-wuhan",
+        "fig-apollo-go-rides",
         "fig-ai-imaging-device-share",
         "fig-china-65plus-share",
         "fig-smart-factory-market-2025",
@@ -224,3 +224,160 @@ def test_shipped_files_are_split_by_topic():
 def test_altlabels_are_language_tagged(kg):
     for lit in kg.rdf.objects(None, SKOS.altLabel):
         assert isinstance(lit, Literal) and lit.language in {"en", "ko", "zh"}, lit
+
+
+# ----------------------------------------------------------------- issue 9: data fixes
+
+
+def test_apollo_go_rides_are_not_placed_in_wuhan(kg, source_text):
+    """The source gives the 2.5 million rides beside Wuhan without saying they are Wuhan's."""
+    fig = KG["fig-apollo-go-rides"]
+    quote = str(kg.rdf.value(kg.rdf.value(fig, PROV.wasDerivedFrom), CNAI.quote))
+    assert "250만 회" in quote and quote in source_text
+    assert "우한에서" not in source_text and "우한의" not in source_text
+    assert kg.rdf.value(fig, CNAI.region) is None
+    assert all(
+        "Wuhan" not in str(label) and "우한" not in str(label)
+        for label in kg.rdf.objects(fig, RDFS.label)
+    )
+    caveats = {c.language: str(c) for c in kg.rdf.objects(fig, CNAI.caveat)}
+    assert "Wuhan only" in " ".join(str(c) for c in kg.rdf.objects(fig, CNAI.caveat))
+    assert "우한만의" in " ".join(str(c) for c in kg.rdf.objects(fig, CNAI.caveat))
+    assert set(caveats) == {"en", "ko"}
+
+
+@pytest.mark.parametrize(
+    "wording, indicator",
+    [("산업 규모", "ind-industry-size"), ("시장 규모", "ind-market-size")],
+)
+def test_industry_size_and_market_size_are_separate_indicators(kg, source_text, wording, indicator):
+    """Every figure whose quote says 산업 규모 uses the industry-size indicator, 시장 규모 the
+    market-size one, and each indicator's Korean label is that very wording."""
+    assert wording in source_text
+    ind = KG[indicator]
+    assert Literal(wording, lang="ko") in set(kg.rdf.objects(ind, RDFS.label))
+    assert Literal(wording, lang="ko") not in set(kg.rdf.objects(None, SKOS.altLabel))
+    figures = set(kg.rdf.subjects(CNAI.indicator, ind))
+    assert figures
+    for fig in figures:
+        quotes = [
+            str(kg.rdf.value(ex, CNAI.quote)) for ex in kg.rdf.objects(fig, PROV.wasDerivedFrom)
+        ]
+        assert any(wording in q for q in quotes), fig
+    if indicator == "ind-industry-size":
+        assert figures == {KG["fig-ai-industry-size-2024"]}
+
+
+def test_risks_name_whom_they_affect_not_a_beneficiary(kg):
+    risks = set(kg.rdf.subjects(RDF.type, CNAI.Risk))
+    assert len(risks) == 2
+    for risk in risks:
+        assert kg.rdf.value(risk, CNAI.beneficiary) is None, risk
+        assert kg.rdf.value(risk, CNAI.affects) == KG.KoreanFirms, risk
+    labels = kg.labels(CNAI.affects)
+    assert labels["en"] == ["affects"] and labels["ko"] == ["영향 대상"]
+
+
+def test_the_article_is_a_blog_post_summarising_the_report_on_the_site_the_file_names(
+    kg, source_text
+):
+    article, site = KG["Article-China-AI"], KG["Site-syhmwolf-kr"]
+    assert (article, RDF.type, CNAI.BlogPost) in kg.rdf
+    assert (article, PROV.wasDerivedFrom, KG["KOTRA-Report-2025-10"]) in kg.rdf
+    assert (article, SCHEMA.isPartOf, site) in kg.rdf
+    # the site is named by the file's last line, and nowhere else
+    assert source_text.rstrip().splitlines()[-1] == "syhmwolf.kr"
+    assert source_text.count("syhmwolf") == 1
+    assert {str(x) for x in kg.rdf.objects(site, RDFS.label)} == {"syhmwolf.kr"}
+    caveats = " ".join(str(c) for c in kg.rdf.objects(article, CNAI.caveat))
+    assert "does not call the article a blog post" in caveats
+    # no blog title, author or other name is asserted
+    assert kg.rdf.value(article, DCTERMS.creator) is None
+    assert kg.rdf.value(article, DCTERMS.title) is None
+
+
+def test_the_local_partner_proposal_has_no_si_epc_edge(kg, source_text):
+    """Korean firms collaborate with 'leading local partners (SI firms, EPC firms)'; the
+    source says nothing of SI and EPC firms working with each other."""
+    assert "현지 유력 파트너사(SI 기업, EPC 기업)와의 협업" in source_text
+    members = {
+        kg.curie(m)
+        for part in kg.rdf.objects(KG["partnership-proposed-local"], CNAI.hasParticipation)
+        for m in kg.rdf.objects(part, ORG.member)
+    }
+    assert members == {"kg:KoreanFirms", "kg:LeadingLocalPartners"}
+    for collapse in ("collapse", "nodes"):
+        G = kg.to_networkx(partnerships=collapse, directed=False, status="all")
+        assert not G.has_edge("kg:LocalSIFirms", "kg:LocalEPCFirms"), collapse
+    G = kg.to_networkx(status="all")
+    for group in ("kg:LocalSIFirms", "kg:LocalEPCFirms"):
+        assert {
+            d["relation"]
+            for _, v, d in G.out_edges(group, data=True)
+            if v == "kg:LeadingLocalPartners"
+        } == {"cnai:inGroup"}
+
+
+def test_every_english_caveat_has_a_korean_one_beside_it(kg):
+    subjects = set(kg.rdf.subjects(CNAI.caveat, None))
+    assert len(subjects) > 25
+    for s in subjects:
+        langs = [c.language for c in kg.rdf.objects(s, CNAI.caveat)]
+        assert langs.count("en") == langs.count("ko") > 0, (s, langs)
+
+
+def test_zh_labels_that_were_missing(kg):
+    for curie, zh in [
+        ("kg:sector-ai-plus-industry", "AI+产业融合"),
+        ("kg:ind-industry-size", "产业规模"),
+        ("kg:ind-robotaxi-rides", "无人驾驶出租车乘坐次数"),
+        ("kg:DAMOPancreaticCancerModel", "达摩院胰腺癌早期诊断模型"),
+        ("kg:entry-local-partner", "与本地主要合作伙伴协作进入"),
+    ]:
+        assert kg.labels(kg.resolve(curie)).get("zh") == [zh], curie
+    for sector in kg.entities(CNAI.Sector):
+        assert kg.labels(sector).get("zh"), sector
+    for indicator in kg.entities(CNAI.Indicator):
+        assert kg.labels(indicator).get("zh"), indicator
+
+
+def test_the_reported_status_reads_right_on_a_population_figure(kg):
+    status = kg.rdf.value(KG["fig-china-population"], CNAI.status)
+    assert status == KG["status-reported"]
+    labels = kg.labels(status)
+    assert labels["ko"] == ["보고 수치"] and labels["zh"] == ["报告数值"]
+
+
+def test_korean_aliases_only_where_standard(kg, source_text):
+    assert "포니AI" in {str(a) for a in kg.rdf.objects(KG.PonyAI, SKOS.altLabel)}
+    assert kg.resolve("포니AI") == KG.PonyAI
+    # the source writes ROKAE in Latin letters only and no Korean name is standard: none added
+    assert "ROKAE" in source_text
+    assert all(
+        not re.search("[\uac00-\ud7a3]", str(a)) for a in kg.rdf.objects(KG.ROKAE, SKOS.altLabel)
+    )
+
+
+@pytest.mark.parametrize(
+    "company, country",
+    [
+        ("CATL", "China"),
+        ("Haier", "China"),
+        ("DeepSeek", "China"),
+        ("PonyAI", "China"),
+        ("WeRide", "China"),
+        ("Uber", "UnitedStates"),
+    ],
+)
+def test_home_countries_are_definitional_facts_with_a_reason(kg, company, country):
+    assert (KG[company], CNAI.basedIn, KG[country]) in kg.rdf
+    (statement,) = [
+        st
+        for st in kg.rdf.subjects(RDF.subject, KG[company])
+        if kg.rdf.value(st, RDF.predicate) == CNAI.basedIn
+        and kg.rdf.value(st, RDF.object) == KG[country]
+    ]
+    assert (statement, RDF.type, CNAI.DefinitionalFact) in kg.rdf
+    assert kg.rdf.value(statement, PROV.wasDerivedFrom) is None
+    reasons = {c.language: str(c) for c in kg.rdf.objects(statement, RDFS.comment)}
+    assert reasons["en"].startswith("Background knowledge:") and reasons["ko"]

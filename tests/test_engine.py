@@ -235,7 +235,7 @@ def test_cli_sampled_centrality_says_so_in_every_format():
     table = run("centrality", "--measure", "betweenness", "--engine", "igraph", "--sample", "20")
     assert table.exit_code == 0, table.output
     head = table.output.splitlines()
-    assert head[0].endswith("partnerships collapsed; igraph engine)")
+    assert head[0].endswith("partnerships collapsed; status reported, active; igraph engine)")
     assert head[1] == "estimated from 20 sampled source nodes (seed 0); --sample 0 for exact scores"
     data = json.loads(
         run("centrality", "--measure", "closeness", "--sample", "20", "--format", "json").output
@@ -243,7 +243,7 @@ def test_cli_sampled_centrality_says_so_in_every_format():
     assert (data["estimated"], data["sample"], data["engine"]) == (True, 20, "networkx")
     assert data["parameters"]["sample"] == 20
     csv = run("centrality", "--measure", "closeness", "--sample", "20", "--format", "csv").output
-    assert csv.splitlines()[0] == "rank,entity,label,class,score,sampled_sources"
+    assert csv.splitlines()[0] == "rank,entity,label,class,group,score,sampled_sources"
     exact = run("centrality", "--measure", "closeness", "--format", "json").output
     assert json.loads(exact)["estimated"] is False
 

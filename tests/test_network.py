@@ -77,14 +77,14 @@ def edge_set(G):
 
 
 def test_default_projection_nodes_and_edges(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     assert isinstance(G, nx.MultiDiGraph)
     assert sorted(G) == MINI_NODES
     assert edge_set(G) == MINI_EDGES
 
 
 def test_node_attributes(mini):
-    G = mini.to_networkx(lang="ko")
+    G = mini.to_networkx(status="all", lang="ko")
     assert G.nodes["kg:Alpha"] == {
         "iri": "https://w3id.org/cnai-kg/resource/Alpha",
         "label": "알파",
@@ -97,7 +97,9 @@ def test_node_attributes(mini):
         "hub": "허브",
         "region": "랜드",
         "sector": "로봇",
+        "group": "false",
     }
+    assert G.nodes["kg:KoreanMakers"]["group"] == "true"  # a cnai:ActorGroup
     # a missing label is an empty string, the label falls back to English
     assert G.nodes["kg:Delta"]["label"] == "Delta"
     assert G.nodes["kg:Delta"]["label_ko"] == ""
@@ -108,7 +110,7 @@ def test_node_attributes(mini):
 
 
 def test_collapsed_partnership_keeps_partnership_roles_and_quote(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     d = G.edges["kg:Alpha", "kg:Beta", "kg:P1"]
     assert d["relation"] == "cnai:Partnership"
     assert d["fact"] == d["partnership"] == "https://w3id.org/cnai-kg/resource/P1"
@@ -127,7 +129,7 @@ def test_collapsed_partnership_keeps_partnership_roles_and_quote(mini):
 
 
 def test_definitional_and_unsourced_edges(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     d = G.edges["kg:Metro", "kg:Hub", "kg:def1"]
     assert (d["evidence"], d["quote"], d["why"]) == ("definitional", "", "Metro lies in Hub.")
     assert (
@@ -140,7 +142,7 @@ def test_definitional_and_unsourced_edges(mini):
 
 
 def test_every_attribute_is_a_string(mini):
-    G = mini.to_networkx(partnerships="nodes", claims=True)
+    G = mini.to_networkx(status="all", partnerships="nodes", claims=True)
     for _, d in G.nodes(data=True):
         assert set(d) == set(NODE_ATTRIBUTES)
         assert all(isinstance(v, str) for v in d.values())
@@ -151,7 +153,7 @@ def test_every_attribute_is_a_string(mini):
 
 
 def test_bipartite_view(mini):
-    G = mini.to_networkx(partnerships="nodes")
+    G = mini.to_networkx(status="all", partnerships="nodes")
     assert sorted(G) == sorted([*MINI_NODES, "kg:O1", "kg:P1", "kg:P2"])
     assert G.nodes["kg:P1"]["class"] == "cnai:Partnership"
     participation = G.edges["kg:Alpha", "kg:P1", "kg:P1"]
@@ -177,7 +179,7 @@ def test_bipartite_view(mini):
 
 
 def test_undirected_has_one_edge_per_fact(mini):
-    G = mini.to_networkx(directed=False)
+    G = mini.to_networkx(status="all", directed=False)
     assert isinstance(G, nx.MultiGraph) and not G.is_directed()
     assert G.number_of_edges() == 15
     assert G.number_of_edges("kg:Alpha", "kg:Beta") == 1
@@ -189,7 +191,7 @@ def test_undirected_has_one_edge_per_fact(mini):
 RISKS = """
 kg:Law1 a cnai:Law ; rdfs:label "Data law"@en , "데이터법"@ko .
 kg:exR a cnai:SourceExcerpt ; dcterms:isPartOf kg:Art ; cnai:quote "데이터법 리스크"@ko .
-kg:R1 a cnai:Risk ; rdfs:label "Data-law risk"@en ; cnai:beneficiary kg:KoreanMakers ;
+kg:R1 a cnai:Risk ; rdfs:label "Data-law risk"@en ; cnai:affects kg:KoreanMakers ;
     cnai:concernsLaw kg:Law1 ; cnai:region kg:Land ; cnai:mitigatedBy kg:M1 ;
     prov:wasDerivedFrom kg:exR .
 kg:M1 a cnai:Mitigation ; rdfs:label "Go with Delta"@en ; cnai:beneficiary kg:KoreanMakers ;
@@ -199,7 +201,7 @@ kg:M1 a cnai:Mitigation ; rdfs:label "Go with Delta"@en ; cnai:beneficiary kg:Ko
 
 def test_risks_and_mitigations(tmp_path):
     kg = load_mini(tmp_path, MINI + RISKS)
-    G = kg.to_networkx()
+    G = kg.to_networkx(status="all")
     new = sorted(
         (u, v, k, d["relation"])
         for u, v, k, d in G.edges(keys=True, data=True)
@@ -211,9 +213,9 @@ def test_risks_and_mitigations(tmp_path):
         ("kg:KoreanMakers", "kg:Law1", "kg:R1", "cnai:Risk"),
     ]
     assert G.edges["kg:KoreanMakers", "kg:Law1", "kg:R1"]["quote"] == "데이터법 리스크"
-    H = kg.to_networkx(partnerships="nodes")
+    H = kg.to_networkx(partnerships="nodes", status="all")
     assert sorted((u, v, d["relation"]) for u, v, d in H.edges(data=True) if u == "kg:R1") == [
-        ("kg:R1", "kg:KoreanMakers", "cnai:beneficiary"),
+        ("kg:R1", "kg:KoreanMakers", "cnai:affects"),
         ("kg:R1", "kg:Land", "cnai:region"),
         ("kg:R1", "kg:Law1", "cnai:concernsLaw"),
         ("kg:R1", "kg:M1", "cnai:mitigatedBy"),
@@ -221,18 +223,20 @@ def test_risks_and_mitigations(tmp_path):
 
 
 def test_claims_are_opt_in(mini):
-    assert not any(d["relation"] == "cnai:Claim" for *_, d in mini.to_networkx().edges(data=True))
-    G = mini.to_networkx(claims=True)
+    assert not any(
+        d["relation"] == "cnai:Claim" for *_, d in mini.to_networkx(status="all").edges(data=True)
+    )
+    G = mini.to_networkx(status="all", claims=True)
     assert sorted((u, v) for u, v, d in G.edges(data=True) if d["relation"] == "cnai:Claim") == [
         ("kg:Alpha", "kg:Delta"),
         ("kg:Delta", "kg:Alpha"),
     ]
-    assert "kg:C1" in mini.to_networkx(partnerships="nodes", claims=True)
-    assert "kg:C1" not in mini.to_networkx(partnerships="nodes")
+    assert "kg:C1" in mini.to_networkx(status="all", partnerships="nodes", claims=True)
+    assert "kg:C1" not in mini.to_networkx(status="all", partnerships="nodes")
 
 
 def test_relations_filter_by_curie_local_name_or_label(mini):
-    G = mini.to_networkx(relations=["Partnership", "소재지", "cnai:demands"])
+    G = mini.to_networkx(status="all", relations=["Partnership", "소재지", "cnai:demands"])
     assert sorted({d["relation"] for *_, d in G.edges(data=True)}) == [
         "cnai:Partnership",
         "cnai:basedIn",
@@ -243,7 +247,7 @@ def test_relations_filter_by_curie_local_name_or_label(mini):
 
 
 def test_classes_filter_keeps_subclasses(mini):
-    G = mini.to_networkx(classes=["Company"])
+    G = mini.to_networkx(status="all", classes=["Company"])
     assert sorted(G) == ["kg:Alpha", "kg:Beta", "kg:Delta", "kg:Gamma"]
     assert sorted((u, v) for u, v in G.edges()) == [
         ("kg:Alpha", "kg:Beta"),
@@ -251,7 +255,9 @@ def test_classes_filter_keeps_subclasses(mini):
         ("kg:Beta", "kg:Gamma"),
         ("kg:Gamma", "kg:Beta"),
     ]
-    G = mini.to_networkx(classes=["제품·서비스", "EconomicZone"])  # Offering (ko), AIHub ⊑ zone
+    G = mini.to_networkx(
+        status="all", classes=["제품·서비스", "EconomicZone"]
+    )  # Offering (ko), AIHub ⊑ zone
     assert sorted(G) == ["kg:Hub", "kg:Svc"]
 
 
@@ -267,7 +273,7 @@ def test_classes_filter_keeps_subclasses(mini):
 )
 def test_bad_options(mini, kwargs, message):
     with pytest.raises(UsageError) as e:
-        mini.to_networkx(**kwargs)
+        mini.to_networkx(status="all", **kwargs)
     assert str(e.value) == message
 
 
@@ -277,26 +283,31 @@ def test_unknown_relation_and_class(mini):
         match=r"^unknown relation 'partnerof'; choose from: .*"
         r"Partnership",
     ):
-        mini.to_networkx(relations=["partnerof"])
+        mini.to_networkx(status="all", relations=["partnerof"])
     with pytest.raises(UsageError, match=r"^unknown class 'Firm'; choose from: .*Company"):
-        mini.to_networkx(classes=["Firm"])
+        mini.to_networkx(status="all", classes=["Firm"])
 
 
 def test_projection_is_deterministic(mini):
-    a, b = mini.to_networkx(), mini.to_networkx()
+    a, b = (
+        mini.to_networkx(status="all"),
+        mini.to_networkx(status="all"),
+    )
     assert list(a.nodes) == list(b.nodes)
     assert list(a.edges(keys=True)) == list(b.edges(keys=True))
 
 
 def test_kg_door_is_the_network_function(mini):
-    assert edge_set(mini.to_networkx(directed=False)) == edge_set(to_networkx(mini, directed=False))
+    assert edge_set(mini.to_networkx(status="all", directed=False)) == edge_set(
+        to_networkx(mini, directed=False, status="all")
+    )
 
 
 # --------------------------------------------------------------------------- names
 
 
 def test_find_node(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     assert find_node(G, "G-Corp", mini) == "kg:Gamma"  # alias, through kg.resolve
     assert find_node(G, "감마") == "kg:Gamma"  # label, on the bare network
     assert find_node(G, "kg:Gamma") == "kg:Gamma"
@@ -306,7 +317,7 @@ def test_find_node(mini):
 
 
 def test_resolve_relations_any_language(mini):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     assert resolve_relations(G, ["partnership", "basedIn"]) == {"cnai:Partnership", "cnai:basedIn"}
     assert resolve_relations(G, ["파트너십", "소재지"], mini) == {
         "cnai:Partnership",
@@ -327,7 +338,7 @@ def read_back(fmt: str, data: bytes) -> nx.Graph:
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "node-link"])
 def test_export_round_trip_keeps_labels_and_evidence(mini, fmt):
-    G = mini.to_networkx()
+    G = mini.to_networkx(status="all")
     H = read_back(fmt, export_network(mini, fmt))
     assert sorted(H) == sorted(G)
     assert H.number_of_edges() == G.number_of_edges()

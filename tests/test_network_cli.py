@@ -12,6 +12,8 @@ from test_network_fixture import MINI
 from cnai_kg.cli import cli
 from cnai_kg.namespaces import CNAI, PREFIXES
 
+NETWORK_VERBS = {"centrality", "path", "neighbors", "communities"}
+
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
@@ -26,6 +28,10 @@ def run(data):
     """Run cnai-kg on the MINI graph only."""
 
     def invoke(*args):
+        # MINI's proposed partnership and opportunity are part of these expected outputs;
+        # the default status (reported, active) is tested in tests/test_status.py
+        if args and args[0] in NETWORK_VERBS and "--status" not in args and "--help" not in args:
+            args = (*args, "--status", "all")
         return CliRunner().invoke(
             cli, ["--no-shipped", "--data", data, *args], catch_exceptions=False
         )
@@ -39,13 +45,13 @@ def test_centrality_table(run):
     assert (
         result.stdout
         == """\
-degree centrality (undirected; 12 nodes, 14 edges; partnerships collapsed)
-rank  entity         class             score  id
-   1  Alpha          Company          0.3636  kg:Alpha
-   1  Beta           Company          0.3636  kg:Beta
-   3  Gamma          Company          0.2727  kg:Gamma
-   3  Korean makers  Group of actors  0.2727  kg:KoreanMakers
-"""
+degree centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed)
+rank  entity         class            group   score  id
+   1  Alpha          Company                 0.3636  kg:Alpha
+   1  Beta           Company                 0.3636  kg:Beta
+   3  Gamma          Company                 0.2727  kg:Gamma
+   3  Korean makers  Group of actors  yes    0.2727  kg:KoreanMakers
+"""  # noqa: E501
     )
 
 
@@ -54,12 +60,12 @@ def test_centrality_table_in_korean_aligns_by_display_width(run):
     assert (
         result.stdout
         == """\
-betweenness centrality (undirected; 12 nodes, 14 edges; partnerships collapsed)
-rank  entity  class   score  id
-   1  베타    기업   0.4455  kg:Beta
-   2  알파    기업   0.3727  kg:Alpha
-   3  감마    기업   0.2818  kg:Gamma
-"""
+betweenness centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed)
+rank  entity  class  group   score  id
+   1  베타    기업          0.4455  kg:Beta
+   2  알파    기업          0.3727  kg:Alpha
+   3  감마    기업          0.2818  kg:Gamma
+"""  # noqa: E501
     )
 
 
@@ -67,9 +73,9 @@ def test_centrality_csv_and_json(run):
     assert (
         run("centrality", "--top", "2", "--format", "csv").stdout
         == """\
-rank,entity,label,class,score
-1,kg:Alpha,Alpha,cnai:Company,0.36363636363636365
-1,kg:Beta,Beta,cnai:Company,0.36363636363636365
+rank,entity,label,class,group,score
+1,kg:Alpha,Alpha,cnai:Company,false,0.36363636363636365
+1,kg:Beta,Beta,cnai:Company,false,0.36363636363636365
 """
     )
     data = json.loads(
@@ -254,16 +260,16 @@ def test_bad_option_values_are_usage_errors(run, args):
 
 BETA_NEIGHBORS = """\
 Beta: 9 entities within 2 hops
-hops  entity         class            via
-   1  Alpha          Company          Beta —Partnership— Alpha
-   1  Gamma          Company          Beta —Partnership— Gamma
-   1  Market         Country          Beta —target market→ Market
-   1  Svc            Service          Beta ←provided by— Svc
-   2  Camera         Technology       Beta —Partnership— Gamma —demands→ Camera
-   2  Delta          Company          Beta —target market→ Market ←operates in— Delta
-   2  Korean makers  Group of actors  Beta —Partnership— Gamma ←Opportunity for Korean firms— Korean makers
-   2  Metro          City             Beta —Partnership— Alpha —based in→ Metro
-   2  Robotics       Sector           Beta —Partnership— Alpha —in sector→ Robotics
+hops  entity         class            group  via
+   1  Alpha          Company                 Beta —Partnership— Alpha
+   1  Gamma          Company                 Beta —Partnership— Gamma
+   1  Market         Country                 Beta —target market→ Market
+   1  Svc            Service                 Beta ←provided by— Svc
+   2  Camera         Technology              Beta —Partnership— Gamma —demands→ Camera
+   2  Delta          Company                 Beta —target market→ Market ←operates in— Delta
+   2  Korean makers  Group of actors  yes    Beta —Partnership— Gamma ←Opportunity for Korean firms— Korean makers
+   2  Metro          City                    Beta —Partnership— Alpha —based in→ Metro
+   2  Robotics       Sector                  Beta —Partnership— Alpha —in sector→ Robotics
 """  # noqa: E501
 
 
@@ -287,7 +293,7 @@ def test_communities(run):
         == """\
 louvain communities (resolution 1.0, seed 0; 12 nodes, 14 edges): 3 communities, modularity 0.408
  1. (6) Alpha, Beta, Market, Delta, Robotics, Svc
- 2. (3) Gamma, Korean makers, Camera
+ 2. (3) Gamma, Korean makers [group], Camera
  3. (3) Hub, Land, Metro
 """
     )

@@ -78,16 +78,25 @@ def test_korean_vision_camera_and_gripper_makers_reach_rokae(kg, source_text):
     # the Korean side of the robot-parts opportunity, whatever its label
     (opportunity,) = set(kg.rdf.subjects(CNAI.counterparty, rokae))
     (korean,) = set(kg.rdf.objects(opportunity, CNAI.beneficiary))
-    paths = evidence_paths(kg, korean, rokae, k=3)
+    # the direct link is the proposed partnership: only with every status, marked as such
+    paths = evidence_paths(kg, korean, rokae, k=3, status="all")
     assert paths[0].length == 1
     hop = paths[0].hops[0]
     assert "ROKAE" in hop.quote and "비전 카메라" in hop.quote
+    assert (hop.fact_status, hop.source_group) == ("proposed", True)
+    # by default they meet through what the source reports: both name the same technology
+    (reported,) = evidence_paths(kg, korean, rokae)
+    assert reported.length == 2 and reported.nodes[1] in {
+        "kg:tech-vision-camera",
+        "kg:tech-gripper",
+    }
+    assert {h.fact_status for h in reported.hops} == {"reported"}
     assert all(q in source_text for p in paths for h in p.hops for q in quotes_of(h))
 
 
 def test_korean_firms_reach_the_uae_through_a_chinese_partner(kg, G, source_text):
     paths = evidence_paths(
-        kg, "한국 기업", "UAE", via=["Partnership", "inGroup", "targetMarket"], k=3
+        kg, "한국 기업", "UAE", via=["Partnership", "inGroup", "targetMarket"], k=3, status="all"
     )
     for path in paths:
         assert path.labels[0] == "Korean firms"

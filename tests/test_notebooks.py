@@ -98,6 +98,9 @@ def test_tracing_partnership_paths_runs():
     assert "ROKAE" in out and "비전 카메라" in out
     assert "United Arab Emirates" in out
     assert "no path from Pony.ai to CATL (via Partnership)" in out
+    # proposals only where asked for (status="all"), and then marked; groups marked
+    assert "Korean firms [group]" in out and "'proposed'" in out
+    assert "Korean vision-camera and gripper makers [group] —specialises in→" in out
 
 
 @pytest.mark.notebook

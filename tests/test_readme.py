@@ -130,7 +130,7 @@ def _oxigraph_server():
     module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module
+    return sys.modules[spec.name]
 
 
 def test_every_command_is_documented():

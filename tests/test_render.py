@@ -12,6 +12,7 @@ import html
 import json
 import math
 import re
+from functools import partial
 from html.parser import HTMLParser
 
 import networkx as nx
@@ -29,10 +30,13 @@ from cnai_kg.render import (
     AssetMissing,
     GraphView,
     community_layout,
-    render,
     safe_json,
     vis_network_assets,
 )
+
+# These tests check how the whole graph is drawn (scope="all"); the first view, the
+# story, has its own tests in tests/test_story_view.py.
+render = partial(render_mod.render, scope="all")
 
 # A small graph in the project's model: two hubs' worth of places, a robotaxi
 # service, and two partnerships of Uber, every relation with its statement.
@@ -166,8 +170,8 @@ def test_whole_graph_nodes_and_edges(mini):
 
 
 def test_shipped_view_is_the_network_projection(kg):
-    G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES)
-    view = kg.render()
+    G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES, status="all")
+    view = kg.render(scope="all")
     assert view.node_ids == set(G)
     assert view.edge_triples == {(u, d["relation"], v) for u, v, d in G.edges(data=True)}
     assert len(view.edges) == G.number_of_edges()
@@ -192,6 +196,7 @@ def test_labels_in_the_chosen_language(mini):
         "shape": "dot",
         "color": "#1f77b4",
         "count": 5,
+        "hidden": False,
     }
     assert view.title == "중국 AI 산업"
     assert render(mini, lang="zh").title == "中国人工智能产业"
@@ -298,6 +303,7 @@ def test_focus_keeps_the_ego_network(mini, hops, expected):
 
 
 def test_focus_agrees_with_networkx_on_the_shipped_graph(kg):
+    # a focus view keeps every kind but, like the analyses, only reported and active facts
     G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES)
     view = kg.render(focus="닝더스다이", hops=2)
     assert view.node_ids == set(nx.ego_graph(nx.Graph(G), "kg:CATL", radius=2))
@@ -385,9 +391,9 @@ def test_collapsed_partnerships(mini):
     ],
 )
 def test_sizes_are_networkx_measures(kg, measure, func):
-    G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES)
+    G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES, status="all")
     expected = func(nx.Graph(G))
-    view = kg.render(size_by=measure)
+    view = kg.render(size_by=measure, scope="all")
     assert {n["id"]: n["value"] for n in view.nodes} == {
         n: round(float(v), 6) for n, v in expected.items()
     }
@@ -432,7 +438,8 @@ def test_small_views_settle_then_stop(mini):
     assert physics["stabilization"]["iterations"] == 200
     # physics starts from the networkx layout, so it needs few iterations
     assert {n["id"]: (n["x"], n["y"]) for n in view.nodes} == community_layout(
-        to_networkx(mini, partnerships="nodes", claims=True, classes=VIEW_CLASSES), seed=7
+        to_networkx(mini, partnerships="nodes", claims=True, classes=VIEW_CLASSES, status="all"),
+        seed=7,
     )
     assert view.meta["layout"] == "physics"
 
@@ -699,7 +706,7 @@ def test_same_view_on_the_oxigraph_store(kg):
     pytest.importorskip("oxrdflib")
     import cnai_kg
 
-    other = cnai_kg.load(store="oxigraph").render(lang="ko")
-    view = kg.render(lang="ko")
+    other = cnai_kg.load(store="oxigraph").render(lang="ko", scope="all")
+    view = kg.render(lang="ko", scope="all")
     assert (other.node_ids, other.edge_triples) == (view.node_ids, view.edge_triples)
     assert (other.node_info, other.facts) == (view.node_info, view.facts)

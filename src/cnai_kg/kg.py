@@ -54,6 +54,17 @@ def default_lang() -> str:
     return lang if lang in LANGS else "en"
 
 
+def _best_lang(values, lang: str | None) -> list[str]:
+    """The literals among ``values`` in the best language there is (``lang``, then the
+    others in :func:`lang_order`, then untagged)."""
+    values = [v for v in values if isinstance(v, Literal)]
+    for code in [*lang_order(lang), None]:
+        found = [str(v) for v in values if v.language == code]
+        if found:
+            return found
+    return [str(v) for v in values]
+
+
 def lang_order(lang: str | None) -> list[str]:
     """Languages to try for a label, best first.
 
@@ -276,8 +287,9 @@ class KnowledgeGraph:
             ]
             if partners:
                 summary += ": " + ", ".join(sorted(partners))
-        caveats = tuple(sorted(str(c) for c in self.rdf.objects(fact, CNAI.caveat)))
-        why = self.rdf.value(fact, RDFS.comment)
+        # caveats and reasons are kept in English and Korean: show those in ``lang``
+        caveats = tuple(sorted(_best_lang(self.rdf.objects(fact, CNAI.caveat), lang)))
+        why = next(iter(_best_lang(self.rdf.objects(fact, RDFS.comment), lang)), None)
         return FactRecord(
             fact=fact,
             kind=kind,

@@ -9,11 +9,11 @@ technologies, laws). Edges come from two kinds of facts:
 * **n-ary facts**. A ``cnai:Partnership`` either *collapses* into
   partner--partner edges (relation ``cnai:Partnership``, both directions when
   the graph is directed: a partnership is symmetric) plus an edge from each
-  partner to the target market and sector, or stays a *node* (a bipartite
+  partner to the target market, or stays a *node* (a bipartite
   view: partner --``cnai:Participation``--> partnership, with the role on the
   edge, and partnership --``cnai:targetMarket``--> market). Opportunities link
-  beneficiary --> counterparty (``cnai:Opportunity``, plus its target market,
-  technology and sector), risks link who faces them --> the law behind them
+  beneficiary --> counterparty (``cnai:Opportunity``, plus its target market
+  and technology), risks link whom they affect --> the law behind them
   (``cnai:Risk``, plus the region), mitigations link beneficiary --> the
   organisations they work through (``cnai:Mitigation``). With ``claims=True``
   claims link the entities they are about to each other (``cnai:Claim``).
@@ -27,7 +27,9 @@ Node attributes
     ``label_zh``, ``class`` (CURIE of the most specific class), ``class_label``,
     ``types`` (space-separated CURIEs of its classes and their superclasses),
     ``hub`` (the AI hub it lies in), ``region`` (its country or world region),
-    ``sector`` (sectors it is in or specialises in, ``"; "``-separated).
+    ``sector`` (sectors it is in or specialises in, ``"; "``-separated),
+    ``group`` (``"true"`` for a collectively named group, a ``cnai:ActorGroup``
+    such as "Korean firms", else ``"false"``).
 Edge attributes
     ``relation`` (CURIE), ``relation_label``, ``label`` (same, for Gephi),
     ``subject``/``object`` (the RDF direction), ``fact`` (IRI of the statement
@@ -35,7 +37,13 @@ Edge attributes
     ``definitional`` or ``none``), ``quote``, ``document``, ``report``, ``why``
     (for definitional facts), ``caveat``, and for facts with roles: ``roles``,
     ``subject_role``, ``object_role``, ``partnership``, ``partnership_type``,
-    ``status``, ``target_market``.
+    ``status`` (its label), ``target_market``; and on every edge ``fact_status``:
+    ``reported``, ``active`` or ``proposed`` (see :data:`STATUSES`).
+
+Which facts become edges is the ``status`` option: by default
+(:data:`DEFAULT_STATUS`) what the source reports and the partnerships in place,
+so that proposals (six of the eight partnerships, all between collectively named
+groups) do not steer paths and rankings; ``status="all"`` adds them.
 
 Examples
 --------
@@ -68,8 +76,10 @@ from .resolve import normalize
 __all__ = [
     "EDGE_ATTRIBUTES",
     "NETWORK_FORMATS",
+    "DEFAULT_STATUS",
     "NODE_ATTRIBUTES",
     "PARTNERSHIP_MODES",
+    "STATUSES",
     "SYMMETRIC_RELATIONS",
     "as_network",
     "export_network",
@@ -78,6 +88,7 @@ __all__ = [
     "relation_names",
     "resolve_classes",
     "resolve_relations",
+    "resolve_status",
     "to_networkx",
     "write_network",
     "xml_safe",
@@ -87,6 +98,13 @@ __all__ = [
 NETWORK_FORMATS = ("graphml", "gexf", "node-link")
 #: How n-ary partnerships enter the network.
 PARTNERSHIP_MODES = ("collapse", "nodes")
+
+#: What the source says of a fact behind an edge: ``reported`` (stated as true, or a
+#: definitional background fact), ``active`` (a partnership in place) or ``proposed`` (a
+#: partnership, opportunity or mitigation the article recommends; nobody signed it).
+STATUSES = ("reported", "active", "proposed")
+#: What the analyses use unless told otherwise: what is, not what is recommended.
+DEFAULT_STATUS = ("reported", "active")
 
 #: Relations that run both ways (collapsed partnerships and claims).
 SYMMETRIC_RELATIONS = frozenset({"cnai:Partnership", "cnai:Claim"})
@@ -103,6 +121,7 @@ NODE_ATTRIBUTES = (
     "hub",
     "region",
     "sector",
+    "group",
 )
 EDGE_ATTRIBUTES = (
     "relation",
@@ -125,6 +144,7 @@ EDGE_ATTRIBUTES = (
     "partnership",
     "partnership_type",
     "status",
+    "fact_status",
     "target_market",
 )
 
@@ -132,6 +152,7 @@ EDGE_ATTRIBUTES = (
 _NEVER_NODES = (
     CNAI.Report,
     CNAI.Article,
+    CNAI.Website,
     CNAI.SourceExcerpt,
     CNAI.Statement,
     CNAI.Participation,
@@ -175,29 +196,31 @@ class _Nary:
 
 
 _NARY = (
-    # partners jointly target a market and work in a sector
+    # partners jointly target a market (a partnership's sectors are not copied onto
+    # each partner: the source does not say every partner works in every sector)
     _Nary(
         kind=CNAI.Partnership,
         relation=CNAI.Partnership,
         sources=(ORG.member,),
         targets=(),
-        context=(CNAI.targetMarket, CNAI.sector),
+        context=(CNAI.targetMarket,),
         context_from_targets=True,
     ),
-    # the market, technology and sector of an opportunity are the beneficiary's
+    # the beneficiary of an opportunity targets its market and technology (its
+    # sectors are the opportunity's, not the beneficiary's)
     _Nary(
         kind=CNAI.Opportunity,
         relation=CNAI.Opportunity,
         sources=(CNAI.beneficiary,),
         targets=(CNAI.counterparty,),
-        context=(CNAI.targetMarket, CNAI.technology, CNAI.sector),
+        context=(CNAI.targetMarket, CNAI.technology),
         context_from_targets=False,
     ),
-    # who faces a risk -> the law behind it, and the region it concerns
+    # who a risk affects -> the law behind it, and the region it concerns
     _Nary(
         kind=CNAI.Risk,
         relation=CNAI.Risk,
-        sources=(CNAI.beneficiary,),
+        sources=(CNAI.affects,),
         targets=(CNAI.concernsLaw,),
         context=(CNAI.region,),
         context_from_targets=False,
@@ -284,6 +307,16 @@ class _Reader:
                     return str(value)
         return str(values[0]) if values else ""
 
+    def texts(self, s: Node, p: URIRef) -> list[str]:
+        """Every literal of ``s p`` in the best language there is (the chosen one, then
+        English, Korean, Chinese, then untagged): e.g. caveats kept in English and Korean."""
+        values = [o for o in self.objects(s, p) if isinstance(o, Literal)]
+        for code in [*lang_order(self.lang), None]:
+            found = [str(v) for v in values if v.language == code]
+            if found:
+                return found
+        return [str(v) for v in values]
+
     def objects(self, s: Node, p: URIRef) -> list[Node]:
         return sorted({o for _, _, o in self.kg.triples((s, p, None))}, key=str)
 
@@ -334,7 +367,7 @@ class _Reader:
             "document": "; ".join(documents),
             "report": "; ".join(reports),
             "why": why,
-            "caveat": " ".join(str(c) for c in self.objects(fact, CNAI.caveat)),
+            "caveat": " ".join(self.texts(fact, CNAI.caveat)),
             "fact": str(fact) if isinstance(fact, URIRef) else "",
             "fact_label": self.label(fact) if (fact, RDFS.label, None) in self.kg.rdf else "",
         }
@@ -450,6 +483,7 @@ def _kg_relation_index(kg: KnowledgeGraph) -> dict[str, str]:
     props |= {
         CNAI.Participation,
         CNAI.beneficiary,
+        CNAI.affects,
         CNAI.counterparty,
         CNAI.involves,
         CNAI.about,
@@ -492,6 +526,7 @@ def to_networkx(
     partnerships: str = "collapse",
     directed: bool = True,
     claims: bool = False,
+    status: str | Iterable[str] | None = None,
     lang: str | None = None,
 ) -> nx.MultiDiGraph | nx.MultiGraph:
     """Project the knowledge graph onto a networkx multigraph of entities.
@@ -513,6 +548,12 @@ def to_networkx(
     claims : include ``cnai:Claim`` facts. A claim links every entity it is
         about to every other (a clique), which swamps centrality, so they are
         left out unless asked for.
+    status : which facts become edges, by what the source says of them:
+        ``reported`` (stated, or definitional), ``active`` (partnerships in
+        place), ``proposed`` (recommended partnerships, opportunities and
+        mitigations), comma-separated or a list, or ``"all"``. Default
+        ``"reported,active"``: proposals stay out of paths and rankings. In
+        ``partnerships="nodes"`` a fact node whose status is left out is dropped.
     lang : language of the ``label`` attributes (``en``, ``ko``, ``zh``)
 
     Returns
@@ -539,6 +580,7 @@ def to_networkx(
     lang = lang or default_lang()
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    keep_status = resolve_status(status)
     reader = _Reader(kg, lang)
     keep_classes = resolve_classes(kg, classes) if classes is not None else None
     wanted = _resolve_kg_relations(kg, relations) if relations is not None else None
@@ -555,10 +597,16 @@ def to_networkx(
             if keep_classes is not None
             else "default",
             "claims": str(claims).lower(),
+            "status": " ".join(keep_status),
         }
     )
 
     nodes = _select_nodes(reader, partnerships, keep_classes, claims)
+    nodes = [
+        n
+        for n in nodes
+        if CNAI.Fact not in reader.classes_of(n) or fact_status(reader, n) in keep_status
+    ]
     node_ids = {node: reader.curie(node) for node in nodes}
     for node in sorted(nodes, key=lambda n: node_ids[n]):
         G.add_node(node_ids[node], **_node_attributes(reader, node, keep_classes))
@@ -570,6 +618,8 @@ def to_networkx(
         edges += _fact_node_edges(reader, node_ids)
     for u, v, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"])):
         if wanted is not None and attrs["relation"] not in wanted:
+            continue
+        if attrs["fact_status"] not in keep_status:
             continue
         key = reader.curie(URIRef(attrs["fact"])) if attrs["fact"] else attrs["relation"]
         if G.has_edge(u, v, key):  # one fact, two relations between the same pair
@@ -626,6 +676,7 @@ def _node_attributes(reader: _Reader, node: URIRef, keep: set[URIRef] | None) ->
         "hub": reader.labels_joined(hub),
         "region": reader.labels_joined(region),
         "sector": reader.labels_joined(sectors),
+        "group": str(CNAI.ActorGroup in classes).lower(),
     }
 
 
@@ -658,10 +709,50 @@ def _location(reader: _Reader, node: URIRef) -> tuple[set[Node], set[Node]]:
     return hubs, countries or world
 
 
+_STATUS_OF = {"status-active": "active", "status-proposed": "proposed"}
+#: n-ary facts that are advice: what they link is recommended, not reported.
+_ADVICE = (CNAI.Opportunity, CNAI.Mitigation)
+
+
+def fact_status(reader: _Reader, fact: Node) -> str:
+    """``reported``, ``active`` or ``proposed``: what the source says of ``fact``."""
+    for status in reader.objects(fact, CNAI.status):
+        key = _STATUS_OF.get(str(status).rsplit("/", 1)[-1])
+        if key:
+            return key
+    if reader.classes_of(fact) & set(_ADVICE):
+        return "proposed"
+    return "reported"
+
+
+def resolve_status(status: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The statuses an analysis keeps: ``None`` gives :data:`DEFAULT_STATUS`, ``"all"``
+    every one; otherwise names from :data:`STATUSES`, comma-separated or as a list.
+
+    Examples
+    --------
+    >>> resolve_status(None), resolve_status("all"), resolve_status("proposed,reported")
+    (('reported', 'active'), ('reported', 'active', 'proposed'), ('reported', 'proposed'))
+    """
+    if status is None:
+        return DEFAULT_STATUS
+    names = status.split(",") if isinstance(status, str) else list(status)
+    names = [str(n).strip().lower() for n in names if str(n).strip()]
+    if not names:
+        raise UsageError(f"no status given; choose from: {', '.join(STATUSES)}, all")
+    if "all" in names:
+        return STATUSES
+    unknown = [n for n in names if n not in STATUSES]
+    if unknown:
+        raise UsageError(f"unknown status {unknown[0]!r}; choose from: {', '.join(STATUSES)}, all")
+    return tuple(n for n in STATUSES if n in names)
+
+
 def _edge(
     reader: _Reader, subject: Node, relation: URIRef, obj: Node, fact: Node, **extra: str
 ) -> dict[str, str]:
     attrs = dict(reader.evidence(fact))
+    attrs["fact_status"] = fact_status(reader, fact)
     fact_kind = _most_specific(reader, fact)
     attrs.update(
         {
@@ -711,6 +802,7 @@ def _direct_edges(reader: _Reader, node_ids: dict[URIRef, str]):
                 "fact": "",
                 "evidence": "none",
                 "fact_kind": "",
+                "fact_status": "reported",
             }
         yield node_ids[s], node_ids[o], attrs
 
@@ -926,7 +1018,9 @@ def export_network(kg: KnowledgeGraph, fmt: str, **projection) -> bytes:
     Every attribute is a string, so Gephi, Cytoscape and
     :func:`networkx.read_graphml` / :func:`networkx.read_gexf` read nodes back
     with their labels in all three languages and edges with their relation,
-    fact and quote. ``projection`` goes to :func:`to_networkx`.
+    fact and quote. ``projection`` goes to :func:`to_networkx`; unlike the analyses an
+    export keeps every status (``status="all"``) and marks each edge with its
+    ``fact_status``, so a tool such as Gephi can filter proposals itself.
 
     Examples
     --------
@@ -935,6 +1029,7 @@ def export_network(kg: KnowledgeGraph, fmt: str, **projection) -> bytes:
     >>> nx.read_graphml(io.BytesIO(data)).nodes["kg:Uber"]["label_zh"]
     '优步'
     """
+    projection.setdefault("status", "all")  # every fact, each edge with its fact_status
     return write_network(to_networkx(kg, **projection), fmt)
 
 

@@ -62,6 +62,8 @@ __all__ = [
     "KINDS",
     "LAYOUTS",
     "SIZE_BY",
+    "STORY_CLASSES",
+    "STORY_HIDDEN",
     "VIEW_CLASSES",
     "AssetMissing",
     "GraphView",
@@ -148,6 +150,34 @@ VIEW_CLASSES: tuple[URIRef, ...] = tuple(k.iri for k in KINDS)
 _FACT_KINDS = {"Partnership", "Opportunity", "Risk", "Mitigation", "MarketFigure", "Claim"}
 #: With ``partnerships="collapse"`` the n-ary facts are edges, not nodes.
 _COLLAPSED_VIEW_CLASSES = tuple(k.iri for k in KINDS if k.key not in _FACT_KINDS)
+#: The first view (``render()`` with no focus, path, class or relation): the companies,
+#: groups, offerings, hubs, cities, countries and partnerships with their roles, the
+#: story the article tells. Claims and figures are in it but hidden until their legend
+#: entry is clicked (:data:`STORY_HIDDEN`); ``scope="all"`` draws every kind.
+STORY_CLASSES: tuple[URIRef, ...] = tuple(
+    CNAI[key]
+    for key in (
+        "Company",
+        "ResearchUnit",
+        "GovernmentAgency",
+        "InternationalBody",
+        "ActorGroup",
+        "AIModel",
+        "Platform",
+        "Service",
+        "Product",
+        "City",
+        "AIHub",
+        "Country",
+        "Partnership",
+        "MarketFigure",
+        "Claim",
+    )
+)
+#: Kinds of the first view hidden at start, one click away in the legend.
+STORY_HIDDEN = ("MarketFigure", "Claim")
+#: Scopes of :func:`render` without focus or path: the story, or every kind.
+SCOPES = ("story", "all")
 
 #: Categorical colours for --color-by hub|sector.
 PALETTE = (
@@ -214,6 +244,7 @@ UI = {
         "none": "none",
         "several": "several",
         "path": "Path",
+        "proposed": "Proposed (recommended, not reported)",
         "degree": "Degree",
         "pagerank": "PageRank",
         "betweenness": "Betweenness",
@@ -241,6 +272,7 @@ UI = {
         "none": "없음",
         "several": "여럿",
         "path": "경로",
+        "proposed": "제안 (권고일 뿐 보도된 사실 아님)",
         "degree": "연결 수",
         "pagerank": "PageRank",
         "betweenness": "매개 중심성",
@@ -267,6 +299,7 @@ UI = {
         "none": "无",
         "several": "多个",
         "path": "路径",
+        "proposed": "建议（仅为建议，并非报道的事实）",
         "degree": "连接数",
         "pagerank": "PageRank",
         "betweenness": "介数中心性",
@@ -422,6 +455,8 @@ def render(
     color_by: str = "class",
     title: str | None = None,
     partnerships: str = "nodes",
+    scope: str = "story",
+    status: str | Iterable[str] | None = None,
     layout: str = "auto",
     layout_threshold: int = LAYOUT_THRESHOLD,
     seed: int = 7,
@@ -450,6 +485,14 @@ def render(
     title : page title (default: the focus, the path ends, or the graph's name)
     partnerships : ``nodes`` (partnerships and other n-ary facts are nodes) or
         ``collapse`` (partner--partner edges); see :func:`~cnai_kg.network.to_networkx`
+    scope : without ``focus``, ``path``, ``classes`` or ``relations``: ``story``
+        (:data:`STORY_CLASSES`: companies, groups, offerings, hubs, cities,
+        countries and partnerships with their roles; claims and figures hidden
+        until their legend entry is clicked) or ``all`` (every kind, every status
+        unless ``status`` says otherwise)
+    status : which facts are drawn (see :func:`~cnai_kg.network.to_networkx`):
+        default ``reported,active``, or ``all`` with ``scope="all"``; proposed
+        facts are drawn dashed and groups of actors with a dashed border
     layout : ``auto`` (physics up to ``layout_threshold`` nodes, precomputed
         beyond), ``physics`` or ``precomputed``; physics starts from the
         precomputed positions (:func:`community_layout`), settles, then stops
@@ -484,6 +527,7 @@ def render(
         (color_by, COLOR_BY, "colouring"),
         (layout, LAYOUTS, "layout"),
         (partnerships, PARTNERSHIP_MODES, "partnerships mode"),
+        (scope, SCOPES, "scope"),
     ):
         if value not in allowed:
             raise UsageError(f"unknown {what} {value!r}; choose one of: {', '.join(allowed)}")
@@ -497,6 +541,11 @@ def render(
         raise UsageError("a path needs exactly two entities")
 
     default = VIEW_CLASSES if partnerships == "nodes" else _COLLAPSED_VIEW_CLASSES
+    story = scope == "story" and not (focus or path or classes or relations)
+    if story:
+        default = tuple(c for c in STORY_CLASSES if partnerships == "nodes" or c in default)
+    if status is None and scope == "all":
+        status = "all"
     G = to_networkx(
         kg,
         partnerships=partnerships,
@@ -504,7 +553,10 @@ def render(
         lang=lang,
         classes=list(classes) if classes else default,
         relations=list(relations) if relations else None,
+        status=status,
     )
+    if story:  # what the story's edges leave unconnected is not part of it
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
     named = [
         find_node(G, name, kg)
         for name in ([focus] if focus is not None else list(path) if path is not None else [])
@@ -550,6 +602,7 @@ def render(
         path=named if path is not None else None,
         focus=named[0] if focus is not None else None,
         seed=seed,
+        hidden=STORY_HIDDEN if story else (),
     )
     view.title = title or _default_title(G, lang, view)
     view.hops = hop_records
@@ -715,6 +768,7 @@ def _assemble(
     path,
     focus,
     seed,
+    hidden=(),
 ) -> GraphView:
     ui = UI[lang]
     path_set = set(path or ())
@@ -737,6 +791,9 @@ def _assemble(
             group_count[group_of[node]] += 1
         if style not in styles:
             styles[style] = {"shape": kind.shape, "color": _node_color(color)}
+            if kind.key == "ActorGroup":  # a collectively named group, not one actor
+                styles[style]["shapeProperties"] = {"borderDashes": [4, 3]}
+                styles[style]["borderWidth"] = 2
         x, y = positions[node]
         record = {
             "id": node,
@@ -775,6 +832,9 @@ def _assemble(
         }
         if role:
             record["role"] = role
+        if d.get("fact_status") == "proposed":  # recommended by the article, not reported
+            record["dashes"] = True
+            record["status"] = "proposed"
         if d.get("fact"):
             fact = kg.curie(URIRef(d["fact"]))
             record["fact"] = fact
@@ -788,6 +848,10 @@ def _assemble(
     options = _options(lang, big=not physics, n=len(nodes), seed=seed)
     options["groups"] = styles
     legend = _legend(kg, lang, kind_count, group_count, group_color, color_by, bool(path))
+    for k in legend["kinds"]:
+        k["hidden"] = k["key"] in hidden
+    if any(e.get("dashes") for e in edges):
+        legend["proposed"] = True
     return GraphView(
         title="",
         lang=lang,

@@ -82,6 +82,7 @@ class Score:
     class_label: str
     score: float
     rank: int
+    group: bool = False  # a collectively named group (cnai:ActorGroup), not one actor
 
 
 @dataclass
@@ -134,11 +135,12 @@ class CentralityResult:
                 "node": s.node,
                 "label": s.label,
                 "class": s.class_label,
+                "group": s.group,
                 "score": s.score,
             }
             for s in self.scores
         ]
-        return pd.DataFrame(rows, columns=["rank", "node", "label", "class", "score"])
+        return pd.DataFrame(rows, columns=["rank", "node", "label", "class", "group", "score"])
 
 
 def simple_graph(G: nx.Graph, *, directed: bool = False) -> nx.Graph:
@@ -226,6 +228,7 @@ def centrality(
                 class_label=d.get("class_label", ""),
                 score=float(value),
                 rank=rank,
+                group=d.get("group") == "true",
             )
         )
     if top is not None:

@@ -38,6 +38,7 @@ class Member:
     cls: str
     class_label: str
     degree: int
+    group: bool = False  # a collectively named group (cnai:ActorGroup), not one actor
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def communities(
             cls=d.get("class", ""),
             class_label=d.get("class_label", ""),
             degree=degree[n],
+            group=d.get("group") == "true",
         )
 
     degree = net.degrees()

@@ -32,6 +32,7 @@ class Neighbor:
     class_label: str
     distance: int
     path: EvidencePath
+    group: bool = False  # a collectively named group (cnai:ActorGroup), not one actor
 
     def to_dict(self) -> dict:
         return {
@@ -39,6 +40,7 @@ class Neighbor:
             "label": self.label,
             "class": self.cls,
             "class_label": self.class_label,
+            "group": self.group,
             "distance": self.distance,
             "path": self.path.to_dict(),
         }
@@ -90,6 +92,7 @@ def neighbors(
                 class_label=d.get("class_label", ""),
                 distance=len(nodes) - 1,
                 path=path_of(G, nodes, via=via_set, directed=directed),
+                group=d.get("group") == "true",
             )
         )
     return sorted(out, key=lambda n: (n.distance, n.label.casefold(), n.node))

@@ -64,6 +64,9 @@ class Hop:
     status: str
     target_market: str
     alternatives: int
+    fact_status: str = ""  # reported, active or proposed (cnai_kg.network.STATUSES)
+    source_group: bool = False  # the entity is a collectively named group (cnai:ActorGroup)
+    target_group: bool = False
 
     @property
     def arrow(self) -> str:
@@ -198,6 +201,9 @@ def hop_between(
             )
         },
         alternatives=len(facts) - 1,
+        fact_status=best.get("fact_status", ""),
+        source_group=G.nodes[u].get("group") == "true",
+        target_group=G.nodes[v].get("group") == "true",
     )
 
 
@@ -211,6 +217,10 @@ def path_of(
     return EvidencePath(
         nodes=tuple(nodes), labels=tuple(G.nodes[n].get("label", n) for n in nodes), hops=hops
     )
+
+
+#: How many equally short paths beyond ``k`` compete for the last places (by evidence).
+_TIES = 8
 
 
 def evidence_paths(
@@ -281,10 +291,17 @@ def evidence_paths(
     net = _walkable_network(G, via=via_set, avoid=avoided, directed=directed)
     runner = choose_engine(engine, len(net))
     paths: list[EvidencePath] = []
-    for nodes in k_shortest_paths(runner, net, s, t, k):
+    for nodes in k_shortest_paths(runner, net, s, t, k + _TIES):
         if max_hops is not None and len(nodes) - 1 > max_hops:
             break
+        # past k, only paths as short as the k-th compete for its place (bounded)
+        if len(paths) >= k and len(nodes) - 1 > paths[-1].length:
+            break
         paths.append(path_of(G, nodes, via=via_set, directed=directed))
+    # equally short paths: those resting on more quoted facts (fewer definitional or
+    # unsourced hops) first; the sort is stable, so the engine's order breaks the other ties
+    paths.sort(key=lambda p: (p.length, sum(h.evidence != "quote" for h in p.hops)))
+    paths = paths[:k]
     if not paths:
         raise NoPath(
             _no_path_message(
@@ -305,12 +322,20 @@ def format_path(path: EvidencePath, *, title: str = "path") -> str:
       1. Pony.ai —Partnership— Uber
     """
     hops = f"{path.length} hop{'s' if path.length != 1 else ''}"
-    lines = [f"{title} ({hops}): {' → '.join(path.labels)}"]
+    names = list(path.labels)
+    for i, hop in enumerate(path.hops):  # collectively named groups are marked
+        names[i] = _named(hop.source_label, hop.source_group)
+        names[i + 1] = _named(hop.target_label, hop.target_group)
+    lines = [f"{title} ({hops}): {' → '.join(names)}"]
     for i, hop in enumerate(path.hops, 1):
-        lines.append(f"  {i}. {hop.source_label} {hop.arrow} {hop.target_label}")
+        lines.append(
+            f"  {i}. {_named(hop.source_label, hop.source_group)} {hop.arrow} "
+            f"{_named(hop.target_label, hop.target_group)}"
+        )
         pad = " " * (len(str(i)) + 4)
+        proposed = "proposed" if hop.fact_status == "proposed" and not hop.status else ""
         if hop.fact_label:
-            extra = ", ".join(x for x in (hop.fact_id, hop.status) if x)
+            extra = ", ".join(x for x in (hop.fact_id, hop.status, proposed) if x)
             lines.append(f"{pad}fact: {hop.fact_label} [{extra}]")
         elif hop.fact_id:
             lines.append(f"{pad}fact: {hop.fact_id}")
@@ -334,6 +359,11 @@ def format_path(path: EvidencePath, *, title: str = "path") -> str:
             n = hop.alternatives
             lines.append(f"{pad}(+{n} other fact{'s link' if n > 1 else ' links'} these two)")
     return "\n".join(lines)
+
+
+def _named(label: str, group: bool) -> str:
+    """A label, marked when it names a group of actors rather than one actor."""
+    return f"{label} [group]" if group else label
 
 
 def _no_path_message(G, s, t, *, max_hops, via, avoid, directed) -> str:

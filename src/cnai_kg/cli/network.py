@@ -40,8 +40,22 @@ __all__ = ["register"]
 # --------------------------------------------------------------------------- shared options
 
 
+def status_option(f):
+    """``--status``: which facts become edges, by what the source says of them."""
+    return click.option(
+        "--status",
+        default="reported,active",
+        show_default=True,
+        metavar="STATUS",
+        help="Facts to use, comma-separated: reported (stated, or definitional), active "
+        "(partnerships in place), proposed (partnerships, opportunities and mitigations "
+        "the article recommends), or all. Proposals stay out unless asked for.",
+    )(f)
+
+
 def projection_options(f):
-    """``--partnerships`` and ``--claims``: how n-ary facts enter the network."""
+    """``--partnerships``, ``--claims`` and ``--status``: how n-ary facts enter the network."""
+    f = status_option(f)
     f = click.option(
         "--claims",
         is_flag=True,
@@ -180,6 +194,7 @@ def centrality(
     seed: int,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     plot: str | None,
     write_rdf: str | None,
@@ -207,6 +222,7 @@ def centrality(
         seed=seed,
         partnerships=partnerships,
         claims=claims,
+        status=status,
         relations=relations or None,
     )
     shown = result.scores[:top]
@@ -226,25 +242,31 @@ def centrality(
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         extra = ["sampled_sources"] if result.estimated else []
-        writer.writerow(["rank", "entity", "label", "class", "score", *extra])
+        writer.writerow(["rank", "entity", "label", "class", "group", "score", *extra])
         for s in shown:
             more = [result.sample] if result.estimated else []
-            writer.writerow([s.rank, s.node, s.label, s.cls, repr(s.score), *more])
+            writer.writerow(
+                [s.rank, s.node, s.label, s.cls, str(s.group).lower(), repr(s.score), *more]
+            )
         click.echo(buf.getvalue(), nl=False)
         return
     how = "directed" if directed else "undirected"
     on = "; igraph engine" if result.engine == "igraph" else ""
     click.echo(
         f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
-        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'}{on})"
+        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'}; "
+        f"status {result.projection.get('status', status).replace(' ', ', ')}{on})"
     )
     if result.estimated:
         click.echo(
             f"estimated from {result.sample} sampled source nodes (seed {result.seed}); "
             "--sample 0 for exact scores"
         )
-    rows = [[str(s.rank), s.label, s.class_label, f"{s.score:.4f}", s.node] for s in shown]
-    for line in _table(["rank", "entity", "class", "score", "id"], rows, right={0, 3}):
+    rows = [
+        [str(s.rank), s.label, s.class_label, "yes" if s.group else "", f"{s.score:.4f}", s.node]
+        for s in shown
+    ]
+    for line in _table(["rank", "entity", "class", "group", "score", "id"], rows, right={0, 4}):
         click.echo(line)
 
 
@@ -290,6 +312,7 @@ def path(
     engine: str,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -318,6 +341,7 @@ def path(
         engine=engine,
         partnerships=partnerships,
         claims=claims,
+        status=status,
     )
     if fmt == "json":
         first = paths[0]
@@ -362,6 +386,7 @@ def neighbors(
     directed: bool,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -382,6 +407,7 @@ def neighbors(
         lang=lang,
         partnerships=partnerships,
         claims=claims,
+        status=status,
     )
     if fmt == "json":
         click.echo(json.dumps([n.to_dict() for n in found], ensure_ascii=False, indent=2))
@@ -393,8 +419,8 @@ def neighbors(
     rows = []
     for n in found:
         route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}" for h in n.path.hops])
-        rows.append([str(n.distance), n.label, n.class_label, route])
-    for line in _table(["hops", "entity", "class", "via"], rows, right={0}):
+        rows.append([str(n.distance), n.label, n.class_label, "yes" if n.group else "", route])
+    for line in _table(["hops", "entity", "class", "group", "via"], rows, right={0}):
         click.echo(line)
 
 
@@ -440,6 +466,7 @@ def communities(
     engine: str,
     partnerships: str,
     claims: bool,
+    status: str,
     fmt: str,
     lang: str,
 ) -> None:
@@ -459,6 +486,7 @@ def communities(
         engine=engine,
         partnerships=partnerships,
         claims=claims,
+        status=status,
         relations=relations or None,
     )
     listed = [c for c in found.communities if c.size >= min_size]
@@ -475,7 +503,8 @@ def communities(
         f"{found.modularity:.3f}"
     )
     for c in listed:
-        click.echo(f"{c.index:>2}. ({c.size}) {printable(', '.join(c.labels))}")
+        names = [f"{m.label} [group]" if m.group else m.label for m in c.members]
+        click.echo(f"{c.index:>2}. ({c.size}) {printable(', '.join(names))}")
     hidden = len(found.communities) - len(listed)
     if hidden:
         click.echo(

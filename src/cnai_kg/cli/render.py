@@ -74,6 +74,20 @@ __all__ = ["register"]
     help="nodes: partnerships and other n-ary facts are nodes; collapse: partner–partner edges.",
 )
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Draw the whole graph (every kind: sectors, technologies, opportunities, risks, "
+    "claims, figures; every status). Default: the story view.",
+)
+@click.option(
+    "--status",
+    default=None,
+    metavar="STATUS",
+    help="Facts drawn, comma-separated: reported, active, proposed, or all "
+    "[default: reported,active; all with --all]. Proposals are drawn dashed.",
+)
+@click.option(
     "--layout",
     type=click.Choice(LAYOUTS),
     default="auto",
@@ -94,11 +108,16 @@ def render(
     color_by: str,
     title: str | None,
     partnerships: str,
+    show_all: bool,
+    status: str | None,
     layout: str,
     lang: str,
 ) -> None:
     """Write an interactive HTML view of the graph (one file, works offline).
 
+    By default the story: companies, groups of actors (dashed border), offerings,
+    hubs, cities and partnerships with their roles; claims and figures are one
+    click away in the legend. --all draws the whole graph.
     The page needs no network: vis-network is inlined, nothing is fetched.
     Click a node or an edge for its details, quote and source; search finds
     a node by any label or alias in any language.
@@ -106,6 +125,7 @@ def render(
     \b
     Examples:
       cnai-kg render -o cnai-kg.html
+      cnai-kg render --all -o everything.html
       cnai-kg render --focus 닝더스다이 --hops 2 --lang ko -o catl.html
       cnai-kg render --path Pony.ai WeRide -o path.html
       cnai-kg render --class Company --class AIHub --relation basedIn -o hubs.html
@@ -122,6 +142,8 @@ def render(
         color_by=color_by,
         title=title,
         partnerships=partnerships,
+        scope="all" if show_all else "story",
+        status=status,
         layout=layout,
     )
     if output:

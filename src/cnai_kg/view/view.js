@@ -83,6 +83,14 @@
       kl.appendChild(li);
     });
     box.appendChild(kl);
+    if (legend.proposed) {
+      var ql = el("ul");
+      var qi = el("li");
+      qi.appendChild(swatch("line dashed", "#848484"));
+      qi.appendChild(el("span", null, ui.proposed));
+      ql.appendChild(qi);
+      box.appendChild(ql);
+    }
     if (legend.path) {
       var pl = el("ul");
       var li = el("li");
@@ -435,6 +443,12 @@
   }
 
   buildLegend();
+  // kinds the view starts with hidden (the first view's claims and figures): one click away
+  data.legend.kinds.forEach(function (k) {
+    if (k.hidden) {
+      toggleKind(k.key, document.querySelector('#legend li[data-kind="' + CSS.escape(k.key) + '"]'));
+    }
+  });
   showHint();
 
   window.cnaiView = {
