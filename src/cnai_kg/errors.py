@@ -17,6 +17,7 @@ so a caller (the CLI, a notebook, a server) can catch one class and show
     ├── QueryError           SPARQL cannot be parsed or run
     │   ├── QueryRefused     SERVICE, LOAD or SPARQL Update asked for
     │   └── QueryTimeout     a query ran past its time limit
+    ├── TimeLimit            loading or validation ran past its time limit
     ├── UsageError           an option or value the library does not know
     ├── EndpointError        a remote SPARQL store cannot be reached or refuses a request
     ├── NoPath               two entities are not connected
@@ -43,6 +44,7 @@ __all__ = [
     "QueryRefused",
     "QueryTimeout",
     "ShapeViolation",
+    "TimeLimit",
     "UsageError",
     "WriteError",
 ]
@@ -159,6 +161,12 @@ class QueryRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """The query ran longer than its time limit."""
+
+    exit_code = 4
+
+
+class TimeLimit(CnaiKgError):
+    """Loading the files or validating them ran longer than its time limit."""
 
     exit_code = 4
 

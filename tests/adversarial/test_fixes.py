@@ -388,3 +388,37 @@ def test_lone_surrogate_escape_is_refused_with_its_line(tmp_path):
     with pytest.raises(WriteError, match="UTF-8 cannot hold"):
         atomic_write(tmp_path / "out.txt", "x\ud800")
     assert not (tmp_path / "out.txt").exists()
+
+
+# ------------------------------------------ item 4: a regex bomb stalls no other thread
+
+
+def test_catastrophic_regex_in_one_thread_does_not_stall_the_others():
+    import threading
+    import time
+
+    from cnai_kg.errors import QueryTimeout
+
+    kg = cnai_kg.load(shipped=False, store="memory")  # rdflib's engine: Python's matching
+    bomb = 'SELECT ?x WHERE { BIND (REGEX("' + "a" * 60 + '!", "^(a|aa)*$") AS ?x) }'
+    outcome = []
+
+    def hostile():
+        try:
+            kg.query(bomb, timeout=4)
+            outcome.append("answered")
+        except QueryTimeout:
+            outcome.append("stopped")
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.5)  # the match is under way
+    began = time.monotonic()
+    answered = 0
+    while time.monotonic() - began < 2:
+        assert bool(kg.query("ASK { ?s ?p ?o }", timeout=None))
+        answered += 1
+    thread.join(30)
+    # with re (the GIL held for the whole match) not one query answered in those 2 s
+    assert answered >= 5, answered
+    assert outcome == ["stopped"]

@@ -24,6 +24,20 @@ LAUGHS = """<?xml version="1.0"?>
 """
 
 
+def subclass_chain(n: int) -> str:
+    """A chain of ``n`` subclasses under cnai:Company with instances: pyshacl with RDFS
+    inference takes minutes on it."""
+    lines = [
+        "@prefix cnai: <https://w3id.org/cnai-kg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix ex: <http://ex/> .",
+        "ex:C0 rdfs:subClassOf cnai:Company .",
+    ]
+    lines += [f"ex:C{i} rdfs:subClassOf ex:C{i - 1} ." for i in range(1, n)]
+    lines += [f"ex:i{i} a ex:C{i} ." for i in range(0, n, 4)]
+    return "\n".join(lines) + "\n"
+
+
 def files(tmp_path):
     fifo = tmp_path / "nowriter.ttl"
     os.mkfifo(fifo)
@@ -34,6 +48,11 @@ def files(tmp_path):
         "deep.jsonld": "[" * 100_000 + "]" * 100_000,
         "deep.ttl": "@prefix ex: <http://ex/> .\nex:a ex:b " + "(" * 50_000 + ")" * 50_000 + " .",
         "blank.ttl": "@prefix ex: <http://ex/> .\nex:a ex:b " + "[" * 50_000 + "]" * 50_000,
+        "chain.ttl": subclass_chain(400),
+        # about 5 MB: pyparsing needs minutes for it
+        "values.rq": "SELECT ?x WHERE { VALUES (?x) { "
+        + " ".join(f'("v{i}")' for i in range(400_000))
+        + " } }",
     }.items():
         (tmp_path / name).write_text(text)
         out[name] = str(tmp_path / name)
@@ -52,6 +71,13 @@ CASES = [
     ("deep-bnode", ["--data", "{blank.ttl}", "stats"], 2, "Error: {blank.ttl}: nested too", 15),
     ("validate-fifo", ["validate", "{fifo}"], 2, "Error: {fifo}: is a FIFO", 15),
     (
+        "validate-chain",
+        ["validate", "--timeout", "2", "{chain.ttl}"],
+        4,
+        "Error: validation stopped after its time limit of 2 s",
+        20,
+    ),
+    (
         "cartesian",
         [
             "query",
@@ -69,12 +95,35 @@ CASES = [
             "query",
             "--timeout",
             "2",
-            'SELECT ?x WHERE { BIND(CONCAT("' + "a" * 40 + '", "!") AS ?s) '
-            'FILTER(REGEX(?s, "^(a+)+$")) BIND(1 AS ?x) }',
+            # catastrophic for backtracking engines (Python's re and the regex package)
+            'SELECT ?x WHERE { BIND(REGEX("' + "a" * 60 + '!", "^(a|aa)*$") AS ?x) }',
         ],
         4,
         "Error: query stopped after its time limit of 2 s",
         20,
+    ),
+    (
+        "values-5mb",
+        ["query", "--timeout", "3", "-f", "{values.rq}"],
+        4,
+        "Error: query stopped after its time limit of 3 s",
+        25,
+    ),
+    (
+        "big-table",
+        [
+            "query",
+            "--timeout",
+            "3",
+            "--max-rows",
+            "0",
+            "--format",
+            "table",
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }",
+        ],
+        4,
+        "Error: query stopped after its time limit of 3 s",
+        25,
     ),
     (
         "nested-groups",
@@ -98,3 +147,18 @@ def test_ends_within_its_limit_in_one_line(tmp_path, name, args, code, start, se
     assert got == code, err
     assert one_line(err).startswith(start), err
     assert took < seconds, f"{name} took {took:.1f} s"
+
+
+def test_loading_has_a_time_limit(tmp_path):
+    data = tmp_path / "chain.ttl"
+    data.write_text(subclass_chain(50_000))
+    began = time.monotonic()
+    got, _, err = cnai("--data", str(data), "stats", env={"CNAI_KG_LOAD_TIMEOUT": "0.001"})
+    assert got == 4, err
+    assert one_line(err) == (
+        "Error: loading the data stopped after its time limit of 0.001 s; raise it with "
+        "CNAI_KG_LOAD_TIMEOUT=SECONDS (0: no limit)"
+    )
+    assert time.monotonic() - began < 20
+    got, _, err = cnai("stats", env={"CNAI_KG_LOAD_TIMEOUT": "inf"})
+    assert got == 2 and one_line(err).startswith("Error: CNAI_KG_LOAD_TIMEOUT must be")

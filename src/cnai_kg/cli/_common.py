@@ -32,7 +32,14 @@ class State:
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
-            self._kg = load(*self.data_files, shipped=self.shipped, store=self.store)
+            from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
+
+            self._kg = within(
+                lambda: load(*self.data_files, shipped=self.shipped, store=self.store),
+                load_timeout(),
+                what="loading the data",
+                hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
+            )
         return self._kg
 
 

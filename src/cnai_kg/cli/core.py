@@ -7,6 +7,7 @@ import json
 import click
 
 from ..kg import EXPORT_FORMATS, LANGS, KnowledgeGraph
+from ..limits import DEFAULT_VALIDATE_TIMEOUT
 from ..terminal import printable
 from ._common import lang_option, pass_kg
 
@@ -132,18 +133,35 @@ def export(kg: KnowledgeGraph, fmt: str, output: str | None) -> None:
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--no-inference", is_flag=True, help="Validate without RDFS inference.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=DEFAULT_VALIDATE_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop loading FILES and validating after SECONDS (0: no limit).",
+)
 @pass_kg
-def validate(kg: KnowledgeGraph, files: tuple[str, ...], no_inference: bool) -> None:
+def validate(
+    kg: KnowledgeGraph, files: tuple[str, ...], no_inference: bool, timeout: float
+) -> None:
     """Check the shipped graph plus FILES against the SHACL shapes.
 
     Prints one line per violation (file, entity, property, message); exits 0
-    when the data conforms, 1 when it does not.
+    when the data conforms, 1 when it does not, 4 when it ran past --timeout.
     """
+    from ..limits import check_seconds, within
     from ..validate import validate as run
 
-    if files:
-        kg = kg.with_files(*files)
-    report = run(kg, inference=not no_inference)
+    seconds = check_seconds(timeout, what="timeout")
+
+    def check():
+        checked = kg.with_files(*files) if files else kg
+        return checked, run(checked, inference=not no_inference)
+
+    kg, report = within(
+        check, seconds, what="validation", hint="raise the limit with --timeout (0: no limit)"
+    )
     for v in report.violations:
         click.echo(v.line())
     if report.conforms:

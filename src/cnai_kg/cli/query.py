@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -9,11 +10,13 @@ import click
 from ..errors import DataError, UsageError
 from ..io import read_input
 from ..kg import KnowledgeGraph
+from ..limits import within
 from ..namespaces import PREFIXES
 from ..query import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
+    MAX_TIMEOUT,
     REASONING,
     ROW_FORMATS,
     Rows,
@@ -158,36 +161,95 @@ def query(
       cnai-kg query -f my.rq --format json -o answer.json
     """
     text = _read_query(sparql, file, name)
-    result = run_query(
-        kg,
-        text,
-        timeout=timeout,
-        lang=lang,
-        reason=reason,
-        max_rows=max_rows or None,
-        bindings=_parse_params(params),
-    )
+    params_given = _parse_params(params)
     terminal = output is None and _terminal()
-    chosen = _choose_format(result, fmt, output, terminal)
-    if isinstance(result, Rows) and result.kind == "ASK" and chosen == "table":
-        data = (str(bool(result)).lower() + "\n").encode()
-    elif chosen == "table" and terminal:
+    console = None
+    if terminal:
         from rich.console import Console
 
-        Console().print(result.to_table(lang, raw=raw))
-        click.echo(_count(result), err=True)
-        return
+        console = Console()
+
+    def answer() -> tuple[str, str, bytes | str, bool]:
+        """Parse, evaluate and format: all of it inside the time limit."""
+        result = run_query(
+            kg,
+            text,
+            timeout=None if whole else timeout,
+            lang=lang,
+            reason=reason,
+            max_rows=max_rows or None,
+            bindings=params_given,
+        )
+        chosen = _choose_format(result, fmt, output, terminal)
+        count = _count(result)
+        if isinstance(result, Rows) and result.kind == "ASK" and chosen == "table":
+            return chosen, count, (str(bool(result)).lower() + "\n").encode(), False
+        if chosen == "table" and console is not None:
+            with console.capture() as captured:
+                console.print(result.to_table(lang, raw=raw))
+            return chosen, count, captured.get(), True
+        return chosen, count, result.serialize(chosen, lang=lang, raw=raw), chosen == "table"
+
+    # one deadline for parsing, evaluating and formatting (a 5 MB VALUES block, a huge table):
+    # in a killable worker process with a memory ceiling where the store has one (Oxigraph
+    # cannot be interrupted inside an evaluation), else under a timer in this thread
+    seconds = _seconds(timeout)
+    worker = _worker(kg) if seconds else None
+    whole = worker is not None or (seconds is not None and _whole_run_limited())
+    if worker is not None:
+        chosen, count, data, show_count = worker(answer, seconds)
+    elif whole:
+        chosen, count, data, show_count = within(
+            answer, seconds, error=lambda: _timeout_error(timeout)
+        )
     else:
-        data = result.serialize(chosen, lang=lang, raw=raw)
+        chosen, count, data, show_count = answer()
     if output:
         from ..io import atomic_write
 
         atomic_write(output, data)
-        click.echo(f"wrote {output} ({_count(result)}, {chosen})", err=True)
+        click.echo(f"wrote {output} ({count}, {chosen})", err=True)
         return
     click.echo(data, nl=False)
-    if chosen == "table" and not (isinstance(result, Rows) and result.kind == "ASK"):
-        click.echo(_count(result), err=True)
+    if show_count:
+        click.echo(count, err=True)
+
+
+def _timeout_error(timeout: float):
+    """The query layer's own time-limit error (the same line whoever stops the query)."""
+    try:
+        from ..sparql.run import _timeout_error as make
+    except ImportError:  # before the split of query.py
+        from ..query import _timeout_error as make
+    return make(timeout)
+
+
+def _seconds(timeout: float) -> float | None:
+    if not (0 <= timeout <= MAX_TIMEOUT):  # NaN too: run_query says why
+        return None
+    return timeout or None
+
+
+def _worker(kg: KnowledgeGraph):
+    """``run(fn, seconds)`` in the query layer's forked worker (with its memory ceiling),
+    when the store is one a timer cannot interrupt and the platform can fork; else None."""
+    store = getattr(kg, "store", None)
+    if getattr(store, "name", None) != "oxigraph":
+        return None
+    try:
+        from ..sparql.run import _can_fork, _memory_limit, run_in_worker
+    except ImportError:
+        return None
+    if not _can_fork():
+        return None
+    return lambda fn, seconds: run_in_worker(fn, seconds, max_memory=_memory_limit())
+
+
+def _whole_run_limited() -> bool:
+    """Can the whole run go under one timer (the main thread, SIGALRM free)?"""
+    from ..limits import _alarm_free
+
+    return hasattr(signal, "SIGALRM") and _alarm_free()
 
 
 def _terminal() -> bool:
