@@ -377,11 +377,20 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(Path(cnai_kg.__file__).parent), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
     return {
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
         f"{mem} RAM",
         "python": platform.python_version(),
-        "cnai-kg": cnai_kg.__version__,
+        "cnai-kg": cnai_kg.__version__ + (f" (commit {commit})" if commit else ""),
         "pyoxigraph": pyoxigraph.__version__,
         "igraph": igraph.__version__,
         "networkx": networkx.__version__,
@@ -427,10 +436,11 @@ def write_report(
     took: float,
     why: dict,
     large_repeat: int = 1,
+    machine_info: dict | None = None,
 ) -> None:
     from cnai_kg.io import atomic_write
 
-    m = machine()
+    m = machine_info or machine()
     lines = [
         "# Benchmark results",
         "",
@@ -583,9 +593,34 @@ def main(argv: list[str] | None = None) -> int:
         help="JSON {step: why} for the targets table (the analysis, written by us)",
     )
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write RESULTS.md and the plot again from the figures of the last run "
+        "(results.json beside it), e.g. after editing the notes",
+    )
     args = ap.parse_args(argv)
+    raw = args.out.with_name("results.json")
+    plot = args.out.with_name("results.png")
+    if args.report_only:
+        saved = json.loads(raw.read_text(encoding="utf-8"))
+        results = {int(n): r for n, r in saved["results"].items()}
+        sizes = sorted(results)
+        why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
+        write_plot(results, sizes, plot)
+        write_report(
+            results,
+            sizes,
+            saved["repeat"],
+            args.out,
+            plot,
+            saved["took"],
+            why,
+            saved["large_repeat"],
+        )
+        print(f"wrote {args.out} and {plot} from {raw}")
+        return 0
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
-    why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
     start = time.perf_counter()
     results = {}
     with tempfile.TemporaryDirectory(prefix="cnai-kg-bench-") as tmp:
@@ -595,10 +630,22 @@ def main(argv: list[str] | None = None) -> int:
             runs = args.repeat if n < 100_000 else args.large_repeat
             results[n] = measure_size(n, folder, runs, args.timeout)
             results[n]["_info"]["runs"] = runs
-    plot = args.out.with_name("results.png")
-    write_plot(results, sizes, plot)
     took = time.perf_counter() - start
-    write_report(results, sizes, args.repeat, args.out, plot, took, why, args.large_repeat)
+    from cnai_kg.io import atomic_write
+
+    saved = {
+        "results": results,
+        "repeat": args.repeat,
+        "large_repeat": args.large_repeat,
+        "took": took,
+        "machine": machine(),
+    }
+    atomic_write(raw, json.dumps(saved, indent=1, ensure_ascii=False) + "\n")
+    write_plot(results, sizes, plot)
+    why = json.loads(args.notes.read_text(encoding="utf-8")) if args.notes.exists() else {}
+    write_report(
+        results, sizes, args.repeat, args.out, plot, took, why, args.large_repeat, saved["machine"]
+    )
     print(f"\nwrote {args.out} and {plot}")
     return 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -10,6 +13,12 @@ import pytest
 
 import cnai_kg
 from cnai_kg.namespaces import PREFIXES
+
+# The store cache of every command run by the tests (in-process or in a subprocess)
+# goes to a scratch folder, never to the user's cache.
+_CACHE = tempfile.mkdtemp(prefix="cnai-kg-test-cache-")
+os.environ["CNAI_KG_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NAME = "000_bd8c0458ed4da66e.txt"

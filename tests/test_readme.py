@@ -134,5 +134,6 @@ def _oxigraph_server():
 
 
 def test_every_command_is_documented():
+    cli.load_all()
     for name in cli.commands:
         assert f"cnai-kg {name}" in README, name

@@ -702,11 +702,10 @@ def test_interface_strings_exist_in_every_language():
     assert all(UI[lang].keys() == UI["en"].keys() for lang in UI)
 
 
-def test_same_view_on_the_oxigraph_store(kg):
-    pytest.importorskip("oxrdflib")
+def test_same_view_on_the_rdflib_store(kg):
     import cnai_kg
 
-    other = cnai_kg.load(store="oxigraph").render(lang="ko", scope="all")
+    other = cnai_kg.load(store="rdflib").render(lang="ko", scope="all")
     view = kg.render(lang="ko", scope="all")
     assert (other.node_ids, other.edge_triples) == (view.node_ids, view.edge_triples)
     assert (other.node_info, other.facts) == (view.node_info, view.facts)

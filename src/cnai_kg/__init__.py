@@ -21,16 +21,22 @@ from .errors import (
     ShapeViolation,
     UsageError,
 )
-from .kg import LANGS, EntityCard, FactRecord, KnowledgeGraph, load
-from .namespaces import CNAI, KG, PREFIXES
 
 __version__ = "0.1.0"
 
-# The analyses import networkx, scipy and matplotlib; load them on first use so
-# that `import cnai_kg` (and every CLI command) stays quick. Views are made with
+# The graph (rdflib, pyoxigraph) and the analyses (networkx, scipy, matplotlib) load
+# on first use, so that `import cnai_kg` (and `cnai-kg --help`) stays quick. Views are made with
 # the method kg.render(...): a top-level `render` function would be shadowed by
 # the `cnai_kg.render` module once that is imported.
 _LAZY = {
+    "LANGS": "kg",
+    "EntityCard": "kg",
+    "FactRecord": "kg",
+    "KnowledgeGraph": "kg",
+    "load": "kg",
+    "CNAI": "namespaces",
+    "KG": "namespaces",
+    "PREFIXES": "namespaces",
     "centrality": "algorithms",
     "communities": "algorithms",
     "evidence_paths": "algorithms",
@@ -46,13 +52,33 @@ _LAZY = {
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:  # cnai_kg.namespaces etc. without importing them first
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_SUBMODULES = {
+    "algorithms",
+    "errors",
+    "io",
+    "kg",
+    "namespaces",
+    "network",
+    "query",
+    "reason",
+    "render",
+    "resolve",
+    "resources",
+    "sparql",
+    "store",
+    "validate",
+}
 
 
 def __dir__() -> list[str]:

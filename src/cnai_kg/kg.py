@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -20,11 +20,20 @@ from rdflib.term import Node
 
 from . import resources
 from .errors import UsageError
-from .io import atomic_write, parse_rdf
+from .io import atomic_write
 from .namespaces import CNAI, ORG, PREFIXES, SH
-from .resolve import Resolver
+from .resolve import NAME_PREDICATES, Resolver
+from .store import STORES, Store
 
-__all__ = ["LANGS", "EntityCard", "FactRecord", "KnowledgeGraph", "default_lang", "load"]
+__all__ = [
+    "LANGS",
+    "STORES",
+    "EntityCard",
+    "FactRecord",
+    "KnowledgeGraph",
+    "default_lang",
+    "load",
+]
 
 #: The label languages cnai-kg curates, in fallback order.
 LANGS = ("en", "ko", "zh")
@@ -46,6 +55,8 @@ _ONTOLOGY_TYPES = {
 }
 #: Classes whose instances are plumbing, not entities.
 _NOT_ENTITIES = {CNAI.Statement, CNAI.SourceExcerpt, CNAI.Participation, CNAI.CentralityScore}
+#: A typed IRI with one of these types is no entity (``queries/internal/entity-types.rq``).
+_EXCLUDED = frozenset(_ONTOLOGY_TYPES | _NOT_ENTITIES)
 
 
 def default_lang() -> str:
@@ -107,8 +118,16 @@ class EntityCard:
 class KnowledgeGraph:
     """The ontology, the data and any extra files, as one queryable graph.
 
-    Build one with :func:`load`. The RDF is in :attr:`rdf`; the parts it came
-    from (one graph per file) in :attr:`parts`.
+    Build one with :func:`load`. The data lives in a :class:`~cnai_kg.store.Store`
+    (:attr:`store`: Oxigraph by default, one named graph per file); every method
+    asks it by SPARQL or by triple pattern, never through an rdflib graph of the
+    whole data. :meth:`to_rdflib` materialises one, on demand, for rdflib tools.
+
+    Parameters
+    ----------
+    source : a :class:`~cnai_kg.store.Store`, or file name -> rdflib graph (copied into
+        a new store of kind ``store``)
+    store : the kind of store to build from graphs (``oxigraph`` or ``rdflib``)
 
     Examples
     --------
@@ -119,47 +138,124 @@ class KnowledgeGraph:
     '宁德时代'
     """
 
-    def __init__(self, parts: dict[str, Graph], *, store: str = "memory"):
-        self.parts = parts
-        self.store = store
-        self.rdf = _new_graph(store)
-        for prefix, ns in PREFIXES.items():
-            self.rdf.bind(prefix, ns, override=True)
-        for part in parts.values():
-            self.rdf += part
-        self._origin: dict[Node, str] = {}
-        for name, part in parts.items():
-            for subject in part.subjects(RDF.type, unique=True):
-                self._origin.setdefault(subject, name)
-        for name, part in parts.items():
-            for subject in part.subjects(unique=True):
-                self._origin.setdefault(subject, name)
+    def __init__(self, source: Store | Mapping[str, Graph], *, store: str | None = None):
+        if isinstance(source, Store):
+            self.store = source
+        else:
+            from .store import new_store
+
+            self.store = new_store(store)
+            for name, graph in source.items():
+                _add_triples(self.store, name, graph)
+        self._paths: dict[str, Path] = {}
+        self._shipped_count = 0
+        self._load_options: dict | None = None
+        self._rdf: Graph | None = None
 
     # ------------------------------------------------------------------ files
 
     @property
     def files(self) -> list[str]:
         """The files loaded, in order."""
-        return list(self.parts)
+        return self.store.files()
+
+    @property
+    def parts(self) -> dict[str, Graph]:
+        """One rdflib graph per file (built on each call: for rdflib tools and tests)."""
+        out = {}
+        for name in self.store.files():
+            graph = Graph()
+            for triple in self.store.file_triples(name):
+                graph.add(triple)
+            out[name] = graph
+        return out
 
     def file_of(self, node: Node) -> str | None:
-        """The file that defines ``node`` (where it gets its type), if any."""
-        return self._origin.get(node)
+        """The file that defines ``node`` (where it gets its type; else where it is a
+        subject), the first in load order."""
+        for pattern in ((node, RDF.type, None), (node, None, None)):
+            found = self.store.files_with(pattern)
+            if found:
+                return found[0]
+        return None
 
     def with_files(self, *files: str | Path) -> KnowledgeGraph:
         """A new graph with ``files`` added (this one is left as it is)."""
-        parts = dict(self.parts)
+        from .store import add_file, new_store
+
+        options = self._load_options
+        if options is not None and list(self._paths) == self.files:
+            # loaded from files: load them again with the new ones (through the cache)
+            user = list(self._paths.values())[self._shipped_count :]
+            return load(*user, *files, **options)
+
+        target = new_store(self.store.name)
+        for name in self.store.files():
+            _add_triples(target, name, self.store.file_triples(name))
         for path in files:
-            parts[_display_name(Path(path))] = parse_rdf(path)
-        return KnowledgeGraph(parts, store=self.store)
+            add_file(target, _display_name(Path(path)), path)
+        return KnowledgeGraph(target)
 
     def __len__(self) -> int:
-        return len(self.rdf)
+        return len(self.store)
+
+    def __contains__(self, triple: tuple[Node | None, Node | None, Node | None]) -> bool:
+        return next(iter(self.store.triples(triple)), None) is not None
 
     def __repr__(self) -> str:
         return (
-            f"<KnowledgeGraph {len(self.rdf)} triples from {len(self.parts)} files, "
-            f"{self.store} store>"
+            f"<KnowledgeGraph {len(self)} triples from {len(self.files)} files, "
+            f"{self.store.name} store>"
+        )
+
+    def to_rdflib(self) -> Graph:
+        """The union of all files as an rdflib graph, materialised on first use (for
+        pyshacl, owlrl and rdflib's serialisers). Treat it as read-only."""
+        if self._rdf is None:
+            union = getattr(self.store, "union", None)
+            if isinstance(union, Graph):
+                self._rdf = union
+            else:
+                graph = Graph()
+                for prefix, ns in PREFIXES.items():
+                    graph.bind(prefix, ns, override=True)
+                for triple in self.store.triples():
+                    graph.add(triple)
+                self._rdf = graph
+        return self._rdf
+
+    @property
+    def rdf(self) -> Graph:
+        """:meth:`to_rdflib` (kept for notebooks and older code)."""
+        return self.to_rdflib()
+
+    # ------------------------------------------------------------- patterns
+
+    def objects(self, subject: Node | None, predicate: Node | None) -> list[Node]:
+        """Distinct objects of ``subject predicate ?o``, in a stable order."""
+        return _ordered({o for _, _, o in self.store.triples((subject, predicate, None))})
+
+    def subjects(self, predicate: Node | None, obj: Node | None) -> list[Node]:
+        """Distinct subjects of ``?s predicate obj``, in a stable order."""
+        return _ordered({s for s, _, _ in self.store.triples((None, predicate, obj))})
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """One object of ``subject predicate ?o`` (the first in a stable order), or None."""
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def subclasses(self, cls: Node) -> set[Node]:
+        """``cls`` and every class below it (``rdfs:subClassOf``, any depth)."""
+        return {row["class"] for row in self._select("subclasses", of=cls)} | {cls}
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        """Whether ``node`` is asserted to be a ``cls`` or an instance of a subclass of it."""
+        from .query import run_query
+
+        return bool(
+            run_query(
+                self, _internal_query("is-instance"), timeout=None, node=node, bindings={"of": cls}
+            )
         )
 
     # ----------------------------------------------------------------- labels
@@ -168,7 +264,7 @@ class KnowledgeGraph:
         """Preferred labels by language (``""`` for untagged), best first."""
         out: dict[str, list[str]] = defaultdict(list)
         for pred in _LABEL_PREDICATES:
-            for lit in self.rdf.objects(node, pred):
+            for lit in self.objects(node, pred):
                 if isinstance(lit, Literal) and str(lit) not in out[lit.language or ""]:
                     out[lit.language or ""].append(str(lit))
         return dict(out)
@@ -176,7 +272,7 @@ class KnowledgeGraph:
     def aliases(self, node: Node) -> dict[str, list[str]]:
         """``skos:altLabel`` values by language."""
         out: dict[str, list[str]] = defaultdict(list)
-        for lit in self.rdf.objects(node, SKOS.altLabel):
+        for lit in self.objects(node, SKOS.altLabel):
             out[getattr(lit, "language", None) or ""].append(str(lit))
         return {k: sorted(v) for k, v in out.items()}
 
@@ -211,17 +307,23 @@ class KnowledgeGraph:
 
     def types(self, node: Node) -> list[URIRef]:
         """Asserted classes of ``node``."""
-        return sorted(t for t in self.rdf.objects(node, RDF.type) if isinstance(t, URIRef))
+        return sorted(t for t in self.objects(node, RDF.type) if isinstance(t, URIRef))
+
+    @cached_property
+    def _entity_types(self) -> list[tuple[URIRef, Node]]:
+        return [(row["entity"], row["class"]) for row in self._select("entity-types")]
 
     @cached_property
     def _entity_set(self) -> frozenset[URIRef]:
-        found = set()
-        for subject, cls in self.rdf.subject_objects(RDF.type):
-            if isinstance(subject, URIRef) and cls not in _ONTOLOGY_TYPES:
-                found.add(subject)
-        plumbing = {s for c in _NOT_ENTITIES for s in self.rdf.subjects(RDF.type, c)}
-        ontology = {s for c in _ONTOLOGY_TYPES for s in self.rdf.subjects(RDF.type, c)}
-        return frozenset(found - plumbing - ontology)
+        return frozenset(e for e, _ in self._entity_types)
+
+    def is_entity(self, node: Node) -> bool:
+        """Whether ``node`` is an entity (a typed IRI that is not an ontology term,
+        statement, excerpt or the like)."""
+        if not isinstance(node, URIRef):
+            return False
+        types = set(self.objects(node, RDF.type))
+        return bool(types) and not types & _EXCLUDED
 
     def entities(self, cls: URIRef | None = None) -> list[URIRef]:
         """Entities (typed IRIs that are not ontology terms, statements or excerpts).
@@ -230,12 +332,18 @@ class KnowledgeGraph:
         """
         if cls is None:
             return sorted(self._entity_set)
-        classes = set(self.rdf.transitive_subjects(RDFS.subClassOf, cls))
-        return sorted(e for e in self._entity_set if classes & set(self.rdf.objects(e, RDF.type)))
+        classes = self.subclasses(cls)
+        return sorted({e for e, t in self._entity_types if t in classes})
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver(self.rdf, preferred=self._entity_set)
+        names = (
+            (s, o) for pred in NAME_PREDICATES for s, _, o in self.store.triples((None, pred, None))
+        )
+        return Resolver(names, preferred=self._entity_set, known=self._known)
+
+    def _known(self, iri: URIRef) -> bool:
+        return (iri, None, None) in self or (None, None, iri) in self
 
     def resolve(self, name: str | Node) -> URIRef:
         """The IRI for a label or alias in any language, a CURIE or an IRI.
@@ -270,33 +378,33 @@ class KnowledgeGraph:
     def _fact_record(self, fact: Node, found: dict, lang: str | None) -> FactRecord:
         kinds = [t for t in self.types(fact) if t != CNAI.DefinitionalFact and t != RDF.Statement]
         kind = self.label(kinds[0], "en") if kinds else "Fact"
-        subject = self.rdf.value(fact, RDF.subject)
+        subject = self.value(fact, RDF.subject)
         if subject is not None:
-            pred = self.rdf.value(fact, RDF.predicate)
-            obj = self.rdf.value(fact, RDF.object)
+            pred = self.value(fact, RDF.predicate)
+            obj = self.value(fact, RDF.object)
             summary = (
                 f"{self.label(subject, lang)} —{self.label(pred, lang)}→ {self.label(obj, lang)}"
             )
         else:
             summary = self.label(fact, lang)
             partners = [
-                f"{self.label(self.rdf.value(m, ORG.member), lang)} "
-                f"({self.label(self.rdf.value(m, ORG.role), lang)})"
-                for m in self.rdf.objects(fact, CNAI.hasParticipation)
-                if self.rdf.value(m, ORG.member) is not None
+                f"{self.label(self.value(m, ORG.member), lang)} "
+                f"({self.label(self.value(m, ORG.role), lang)})"
+                for m in self.objects(fact, CNAI.hasParticipation)
+                if self.value(m, ORG.member) is not None
             ]
             if partners:
                 summary += ": " + ", ".join(sorted(partners))
         # caveats and reasons are kept in English and Korean: show those in ``lang``
-        caveats = tuple(sorted(_best_lang(self.rdf.objects(fact, CNAI.caveat), lang)))
-        why = next(iter(_best_lang(self.rdf.objects(fact, RDFS.comment), lang)), None)
+        caveats = tuple(sorted(_best_lang(self.objects(fact, CNAI.caveat), lang)))
+        why = next(iter(_best_lang(self.objects(fact, RDFS.comment), lang)), None)
         return FactRecord(
             fact=fact,
             kind=kind,
             summary=summary,
             quotes=tuple(sorted(found["quotes"])),
             documents=tuple(sorted(found["docs"])),
-            definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self.rdf,
+            definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self,
             caveats=caveats,
             why=str(why) if why is not None else None,
         )
@@ -307,13 +415,13 @@ class KnowledgeGraph:
         skip = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
         outgoing = sorted(
             (self.label(p, lang), self.label(o, lang))
-            for p, o in self.rdf.predicate_objects(iri)
+            for p, o in {(p, o) for _, p, o in self.store.triples((iri, None, None))}
             if p not in skip and not isinstance(o, BNode)
         )
         incoming = sorted(
             (self.label(p, lang), self.label(s, lang))
-            for s, p in self.rdf.subject_predicates(iri)
-            if isinstance(s, URIRef) and s in self._entity_set
+            for s, p in {(s, p) for s, p, _ in self.store.triples((None, None, iri))}
+            if self.is_entity(s)
         )
         return EntityCard(
             iri=iri,
@@ -331,8 +439,8 @@ class KnowledgeGraph:
         """Run an internal query from ``queries/internal`` through :func:`cnai_kg.query.run_query`.
 
         That path binds values (never pastes them), is safe to call from several
-        threads, and evaluates with rdflib's engine, which only asks the store for
-        triple patterns: the same answers on every store.
+        threads, and runs in this process, without a time limit (internal queries
+        are small and bounded).
         """
         from .query import run_query
 
@@ -345,26 +453,24 @@ class KnowledgeGraph:
         """Counts: triples, files, entities per class, facts per kind, sources, label coverage."""
         entities = self._entity_set
         per_class: Counter[str] = Counter(
-            self.curie(t)
-            for e, t in self.rdf.subject_objects(RDF.type)
-            if e in entities and isinstance(t, URIRef)
+            self.curie(t) for _, t in self._entity_types if isinstance(t, URIRef)
         )
         facts = Counter()
         for row in self._select("fact-kinds"):
             facts[self.curie(row["kind"])] = int(row["n"])
         languages: dict[Node, set[str]] = defaultdict(set)
         for pred in _LABEL_PREDICATES:
-            for e, lit in self.rdf.subject_objects(pred):
+            for e, _, lit in self.store.triples((None, pred, None)):
                 if e in entities and isinstance(lit, Literal):
                     languages[e].add(lit.language or "")
         total = len(entities)
         coverage = {code: (sum(code in languages[e] for e in entities), total) for code in LANGS}
         sources = Counter()
         for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt):
-            sources[self.curie(cls)] = len(set(self.rdf.subjects(RDF.type, cls)))
+            sources[self.curie(cls)] = len(self.subjects(RDF.type, cls))
         return {
-            "triples": len(self.rdf),
-            "files": len(self.parts),
+            "triples": len(self),
+            "files": len(self.files),
             "entities": total,
             "entities_per_class": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             "facts": sum(facts.values()),
@@ -383,12 +489,12 @@ class KnowledgeGraph:
             ds = Dataset()
             for prefix, ns in PREFIXES.items():
                 ds.bind(prefix, ns, override=True)
-            for name, part in self.parts.items():
+            for name in self.files:
                 named = ds.graph(URIRef(Path(name).resolve().as_uri()))
-                for triple in part:
+                for triple in self.store.file_triples(name):
                     named.add(triple)
             return ds.serialize(format="trig", encoding="utf-8")
-        return self.rdf.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+        return self.to_rdflib().serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
 
     def export(self, path: str | Path, fmt: str = "ttl") -> Path:
         """Write :meth:`serialize` to ``path`` atomically."""
@@ -426,7 +532,7 @@ class KnowledgeGraph:
 
     def triples(self, pattern=(None, None, None)) -> Iterator[tuple[Node, Node, Node]]:
         """Triples matching ``pattern`` (store-independent access for analyses)."""
-        return self.rdf.triples(pattern)
+        return self.store.triples(pattern)
 
 
 @cache
@@ -435,33 +541,25 @@ def _internal_query(name: str) -> str:
     return (resources.query_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
-#: Stores a KnowledgeGraph can sit on: rdflib's in-memory store, or Oxigraph
-#: (through oxrdflib, the ``oxigraph`` extra) for large graphs.
-STORES = ("memory", "oxigraph")
-
-
-def _new_graph(store: str) -> Graph:
-    if store == "memory":
-        return Graph()
-    if store == "oxigraph":
-        try:
-            import oxrdflib  # noqa: F401  (registers the "Oxigraph" rdflib store plugin)
-        except ImportError:
-            raise UsageError(
-                "the oxigraph store needs the oxigraph extra: pip install 'cnai-kg[oxigraph]'"
-            ) from None
-        return Graph(store="Oxigraph")
-    raise UsageError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
-
-
-def load(*extra_files: str | Path, shipped: bool = True, store: str = "memory") -> KnowledgeGraph:
+def load(
+    *extra_files: str | Path,
+    shipped: bool = True,
+    store: str | None = None,
+    cache: bool = False,
+    progress=None,
+) -> KnowledgeGraph:
     """Load the ontology, the shipped data and ``extra_files`` into a :class:`KnowledgeGraph`.
 
     Parameters
     ----------
     *extra_files : Turtle (or other RDF) files added to the graph
     shipped : include the shipped ``graph/`` data (the ontology is always loaded)
-    store : ``"memory"`` (rdflib) or ``"oxigraph"`` (pyoxigraph through oxrdflib)
+    store : ``"oxigraph"`` (the default: embedded Oxigraph, parsed by its own parsers)
+        or ``"rdflib"`` (rdflib in memory; ``"memory"`` is an older name of it)
+    cache : keep the Oxigraph store on disk, keyed by the files' contents, and open it
+        (read-only) instead of parsing when the same files are loaded again
+        (:mod:`cnai_kg.store.cache`; the command line does this unless ``--no-cache``)
+    progress : called as ``progress(done, total, name)`` after each file is parsed
 
     Raises
     ------
@@ -471,20 +569,32 @@ def load(*extra_files: str | Path, shipped: bool = True, store: str = "memory") 
     Examples
     --------
     >>> kg = load()
-    >>> len(kg) > 1000
-    True
+    >>> len(kg) > 1000, kg.store.name
+    (True, 'oxigraph')
     """
-    _new_graph(store)  # fail on an unknown or missing store before parsing anything
+    from .store import load_files, store_name
+
+    kind = store_name(store)  # fail on an unknown store before parsing anything
     files: list[Path] = list(resources.ontology_files())
     if shipped:
         files += resources.graph_files()
+    # the input size limit is for the user's files, not the ones cnai-kg ships
     shipped_count = len(files)
     files += [Path(f) for f in extra_files]
-    parts: dict[str, Graph] = {}
-    for n, path in enumerate(files):
-        # the input size limit is for the user's files, not the ones cnai-kg ships
-        parts[_display_name(path)] = parse_rdf(path, limit=None if n < shipped_count else -1)
-    return KnowledgeGraph(parts, store=store)
+    named = {}
+    for path in files:
+        named.setdefault(_display_name(path), path)
+    if cache and kind == "oxigraph" and all(str(p) != "-" for p in named.values()):
+        from .store.cache import open_or_build
+
+        found, _ = open_or_build(named.items(), trusted=shipped_count, progress=progress)
+    else:
+        found = load_files(named.items(), store=kind, trusted=shipped_count, progress=progress)
+    kg = KnowledgeGraph(found)
+    kg._paths = named
+    kg._shipped_count = shipped_count
+    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache}
+    return kg
 
 
 def _display_name(path: Path) -> str:
@@ -497,3 +607,29 @@ def _display_name(path: Path) -> str:
 
 def iter_literals(values: Iterable[Node]) -> list[str]:
     return [str(v) for v in values if isinstance(v, Literal)]
+
+
+def _ordered(nodes: Iterable[Node]) -> list[Node]:
+    """Terms in a stable order, the same on every store: IRIs, blank nodes, literals."""
+    rank = {URIRef: 0, BNode: 1}
+    return sorted(
+        nodes,
+        key=lambda n: (
+            rank.get(type(n), 2),
+            str(n),
+            getattr(n, "language", None) or "",
+            str(getattr(n, "datatype", None) or ""),
+        ),
+    )
+
+
+def _add_triples(store: Store, name: str, triples: Iterable) -> None:
+    """Copy rdflib triples into ``store`` as the graph of file ``name``."""
+    if hasattr(store, "add_triples"):
+        store.add_triples(name, triples)
+    else:
+        graph = triples if isinstance(triples, Graph) else Graph()
+        if graph is not triples:
+            for triple in triples:
+                graph.add(triple)
+        store.add_graph(name, graph)

@@ -349,11 +349,11 @@ class _Reader:
                 if self.label(doc) not in documents:
                     documents.append(self.label(doc))
                 for report in self.objects(doc, PROV.wasDerivedFrom):
-                    if (report, RDF.type, CNAI.Report) in self.kg.rdf and self.label(
+                    if (report, RDF.type, CNAI.Report) in self.kg and self.label(
                         report
                     ) not in reports:
                         reports.append(self.label(report))
-        definitional = (fact, RDF.type, CNAI.DefinitionalFact) in self.kg.rdf
+        definitional = (fact, RDF.type, CNAI.DefinitionalFact) in self.kg
         why = self.text(fact, RDFS.comment) if definitional else ""
         if quotes:
             kind = "quote"
@@ -369,7 +369,7 @@ class _Reader:
             "why": why,
             "caveat": " ".join(self.texts(fact, CNAI.caveat)),
             "fact": str(fact) if isinstance(fact, URIRef) else "",
-            "fact_label": self.label(fact) if (fact, RDFS.label, None) in self.kg.rdf else "",
+            "fact_label": self.label(fact) if (fact, RDFS.label, None) in self.kg else "",
         }
         self._evidence[fact] = out
         return out
@@ -421,7 +421,7 @@ def resolve_classes(kg: KnowledgeGraph, names: Iterable[str | URIRef]) -> set[UR
 
 def _class_index(kg: KnowledgeGraph) -> dict[str, URIRef]:
     index: dict[str, URIRef] = {}
-    for cls in sorted(set(kg.rdf.subjects(RDF.type, OWL.Class)), key=str):
+    for cls in sorted(set(kg.subjects(RDF.type, OWL.Class)), key=str):
         if not isinstance(cls, URIRef) or not str(cls).startswith(str(CNAI)):
             continue
         curie = kg.curie(cls)
@@ -664,7 +664,7 @@ def _node_attributes(reader: _Reader, node: URIRef, keep: set[URIRef] | None) ->
         o
         for p in (CNAI.inSector, CNAI.specializesIn, CNAI.sector)
         for o in reader.objects(node, p)
-        if (o, RDF.type, CNAI.Sector) in kg.rdf
+        if (o, RDF.type, CNAI.Sector) in kg
     ]
     return {
         "iri": str(node),
@@ -701,9 +701,9 @@ def _location(reader: _Reader, node: URIRef) -> tuple[set[Node], set[Node]]:
             continue
         seen.add(place)
         todo.extend(reader.objects(place, SCHEMA.containedInPlace))
-    hubs = {p for p in seen if (p, RDF.type, CNAI.AIHub) in kg.rdf}
-    countries = {p for p in seen if (p, RDF.type, CNAI.Country) in kg.rdf}
-    world = {p for p in seen if (p, RDF.type, CNAI.WorldRegion) in kg.rdf}
+    hubs = {p for p in seen if (p, RDF.type, CNAI.AIHub) in kg}
+    countries = {p for p in seen if (p, RDF.type, CNAI.Country) in kg}
+    world = {p for p in seen if (p, RDF.type, CNAI.WorldRegion) in kg}
     if node in countries or node in world:
         return hubs, {node}
     return hubs, countries or world
@@ -851,8 +851,8 @@ def _collapsed_edges(reader: _Reader, node_ids: dict[URIRef, str], directed: boo
     for spec in _NARY:
         if spec.kind == CNAI.Claim and not claims:
             continue
-        classes = set(kg.rdf.transitive_subjects(RDFS.subClassOf, spec.kind))
-        facts = sorted({f for c in classes for f in kg.rdf.subjects(RDF.type, c)}, key=str)
+        classes = kg.subclasses(spec.kind)
+        facts = sorted({f for c in classes for f in kg.subjects(RDF.type, c)}, key=str)
         for fact in facts:
             if spec.kind == CNAI.Partnership:
                 parts = _participations(reader, fact)

@@ -1,6 +1,6 @@
 """Inferred closures of the graph (RDFS, OWL 2 RL) for ``query --reason``.
 
-The closure is computed by owlrl on a *copy* of ``kg.rdf`` plus the axioms of
+The closure is computed by owlrl on a *copy* of the graph (``kg.to_rdflib()``) plus the axioms of
 the reused vocabularies that ``ontology/cnai.ttl`` points into (ORG,
 schema.org, FOAF, PROV, SKOS), so that a query for ``org:Organization`` finds
 companies, research units and agencies. It is cached per
@@ -12,7 +12,7 @@ Examples
 >>> import cnai_kg
 >>> from cnai_kg.namespaces import ORG, KG, RDF
 >>> kg = cnai_kg.load()
->>> (KG.Tencent, RDF.type, ORG.Organization) in kg.rdf
+>>> (KG.Tencent, RDF.type, ORG.Organization) in kg
 False
 >>> (KG.Tencent, RDF.type, ORG.Organization) in closure(kg, "rdfs")
 True
@@ -135,7 +135,7 @@ def closure(kg: KnowledgeGraph, profile: str = "rdfs") -> Graph:
     """
     if profile not in PROFILES:
         raise UsageError(f"unknown reasoning {profile!r}; choose one of: rdfs, owl-rl")
-    size = len(kg.rdf)
+    size = len(kg)
     with _LOCK:
         cached = _CACHE.get(kg, {}).get(profile)
     if cached is not None and cached[0] == size:
@@ -145,7 +145,7 @@ def closure(kg: KnowledgeGraph, profile: str = "rdfs") -> Graph:
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
-    graph += kg.rdf
+    graph += kg.to_rdflib()
     graph += vocabulary_axioms()
     semantics = getattr(owlrl, PROFILES[profile])
     owlrl.DeductiveClosure(

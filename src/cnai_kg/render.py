@@ -910,7 +910,7 @@ def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list
     """Values of ``iri`` that are not edges of the view: literals, blank nodes (a
     quantity), and terms that are not nodes (a status, a partner role)."""
     by_pred: dict[URIRef, list[Node]] = defaultdict(list)
-    for p, o in kg.rdf.predicate_objects(iri):
+    for _, p, o in kg.triples((iri, None, None)):
         if p in _NOT_ATTRIBUTES or (isinstance(o, URIRef) and kg.curie(o) in G):
             continue
         by_pred[p].append(o)
@@ -925,13 +925,12 @@ def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list
         )
         for value in literals + others:
             out.append([_pred_label(kg, p, lang), value])
-    if (iri, CNAI.hasParticipation, None) in kg.rdf or (None, ORG.organization, iri) in kg.rdf:
+    if (iri, CNAI.hasParticipation, None) in kg or (None, ORG.organization, iri) in kg:
         for m in sorted(
-            set(kg.rdf.objects(iri, CNAI.hasParticipation))
-            | set(kg.rdf.subjects(ORG.organization, iri)),
+            set(kg.objects(iri, CNAI.hasParticipation)) | set(kg.subjects(ORG.organization, iri)),
             key=str,
         ):
-            member, role = kg.rdf.value(m, ORG.member), kg.rdf.value(m, ORG.role)
+            member, role = kg.value(m, ORG.member), kg.value(m, ORG.role)
             if member is not None:
                 who = kg.label(member, lang)
                 out.append(
@@ -954,7 +953,7 @@ def _pred_label(kg: KnowledgeGraph, pred: URIRef, lang: str) -> str:
 def _flatten(kg: KnowledgeGraph, node: BNode, lang: str) -> str:
     """A blank node (a quantity, say) as ``label: value; ...``."""
     parts = []
-    for p, o in sorted(kg.rdf.predicate_objects(node)):
+    for p, o in sorted((p, o) for _, p, o in kg.triples((node, None, None))):
         if p != RDF.type:
             value = str(o) if isinstance(o, Literal) else kg.label(o, lang)
             parts.append(f"{_pred_label(kg, p, lang)}: {value}")
@@ -974,7 +973,7 @@ def _in_lang(values: list[Literal], lang: str) -> list[str]:
 
 def _fact_info(kg: KnowledgeGraph, fact: URIRef, lang: str) -> dict:
     """Quotes, documents and caveats of an n-ary fact."""
-    rdf = kg.rdf
+    rdf = kg  # objects() and `in` over the store
     quotes, docs = [], []
     for excerpt in sorted(rdf.objects(fact, PROV.wasDerivedFrom), key=str):
         for quote in rdf.objects(excerpt, CNAI.quote):

@@ -6,9 +6,11 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
+from rdflib.term import Node
 
 from .errors import AmbiguousEntity, EntityNotFound
 from .namespaces import KG, PREFIXES, SCHEMA
@@ -49,25 +51,36 @@ class Resolver:
 
     Parameters
     ----------
-    graph : the graph whose labels and aliases are indexed
+    names : (node, name) pairs to index, or an rdflib graph whose labels and aliases
+        (:data:`NAME_PREDICATES`) are indexed
     preferred : IRIs that win when one name labels several nodes (the entities)
+    known : whether an IRI occurs in the graph (for names given as CURIE or IRI)
     """
 
-    def __init__(self, graph: Graph, preferred: set[URIRef] | frozenset[URIRef] = frozenset()):
-        self._graph = graph
+    def __init__(
+        self,
+        names: Graph | Iterable[tuple[Node, Node]],
+        preferred: set[URIRef] | frozenset[URIRef] = frozenset(),
+        *,
+        known: Callable[[URIRef], bool] | None = None,
+    ):
+        if isinstance(names, Graph):
+            graph = names
+            names = (pair for pred in NAME_PREDICATES for pair in graph.subject_objects(pred))
+            known = known or (lambda iri: (iri, None, None) in graph or (None, None, iri) in graph)
+        self._is_known = known or (lambda iri: False)
         self._preferred = preferred
         self._exact: dict[str, set[URIRef]] = defaultdict(set)
         self._loose: dict[str, set[URIRef]] = defaultdict(set)
         self._display: dict[str, str] = {}
-        for pred in NAME_PREDICATES:
-            for subject, name in graph.subject_objects(pred):
-                if not isinstance(subject, URIRef):
-                    continue
-                text = str(name)
-                self._exact[normalize(text)].add(subject)
-                self._loose[_loose(text)].add(subject)
-                if not preferred or subject in preferred:
-                    self._display.setdefault(normalize(text), text)
+        for subject, name in names:
+            if not isinstance(subject, URIRef):
+                continue
+            text = str(name)
+            self._exact[normalize(text)].add(subject)
+            self._loose[_loose(text)].add(subject)
+            if not preferred or subject in preferred:
+                self._display.setdefault(normalize(text), text)
 
     def expand(self, name: str) -> URIRef | None:
         """A CURIE or IRI as an IRI, or None when ``name`` is neither."""
@@ -82,7 +95,7 @@ class Resolver:
         return None
 
     def _known(self, iri: URIRef) -> bool:
-        return (iri, None, None) in self._graph or (None, None, iri) in self._graph
+        return self._is_known(iri)
 
     def resolve(self, name: str) -> URIRef:
         """The IRI ``name`` stands for.

@@ -52,7 +52,7 @@ def validate(kg, *, inference: bool = True, shapes: Graph | None = None) -> Repo
     True
     """
     conforms, results, _ = shacl_validate(
-        kg.rdf,
+        kg.to_rdflib(),
         shacl_graph=shapes if shapes is not None else shapes_graph(),
         inference="rdfs" if inference else "none",
         abort_on_first=False,
@@ -91,7 +91,7 @@ def _describe(kg, node) -> str:
     if node is None:
         return "-"
     if isinstance(node, BNode):
-        for subject, pred in kg.rdf.subject_predicates(node):
+        for subject, pred, _ in kg.store.triples((None, None, node)):
             return f"{kg.label(subject, 'en')} / {kg.curie(pred)}"
     return kg.label(node, "en")
 
@@ -99,10 +99,10 @@ def _describe(kg, node) -> str:
 def _file_of(kg, focus, path, value) -> str | None:
     """The file holding the offending triple when there is one, else the focus node's file."""
     if focus is not None and isinstance(path, URIRef) and value is not None:
-        for name, part in kg.parts.items():
-            if (focus, path, value) in part:
-                return name
+        found = kg.store.files_with((focus, path, value))
+        if found:
+            return found[0]
     if isinstance(focus, BNode):
-        for subject in kg.rdf.subjects(None, focus):
+        for subject, _, _ in kg.store.triples((None, None, focus)):
             return kg.file_of(subject)
     return kg.file_of(focus) if focus is not None else None

@@ -13,15 +13,113 @@ import sys
 import click
 
 from ..errors import CnaiKgError
-from ..kg import STORES
-from . import core  # noqa: E402  (registers commands)
-from ._common import CliError, State
+from ._common import STORES, CliError, State
 
 __all__ = ["main", "cli"]
 
 
+#: The command modules (``cnai_kg/cli/NAME.py``, each with ``register(cli)``).
+_MODULES = ("core", "query", "network", "render", "serve", "publish", "cache")
+
+#: Commands imported only when they run, so that ``cnai-kg --help`` and quick commands do
+#: not import rdflib's SPARQL parser, networkx, matplotlib or pyshacl: name -> (module,
+#: first paragraph of its help, for the command list). ``tests/test_startup.py`` checks
+#: this table against the modules. A module not listed here is imported at start-up.
+_LAZY = {
+    "cache": (
+        "cache",
+        "The store cache: Oxigraph stores kept on disk, keyed by the contents of the files.",
+    ),
+    "centrality": (
+        "network",
+        "Rank entities by a centrality measure (networkx or igraph on the entity network).",
+    ),
+    "communities": (
+        "network",
+        "Group the entities into communities (Louvain by default); members listed by label.",
+    ),
+    "export": ("core", "Export the graph (ontology + data + --data files)."),
+    "neighbors": (
+        "network",
+        "Entities within --hops of ENTITY, nearest first, with how each is reached.",
+    ),
+    "path": ("network", "Shortest paths from A to B as evidence chains."),
+    "prefixes": ("query", "List the prefixes every query gets for free."),
+    "publish": (
+        "publish",
+        "Put the ontology and the data into a SPARQL store, one named graph per file.",
+    ),
+    "queries": (
+        "query",
+        "List the named queries, or show one: its parameters, examples and SPARQL.",
+    ),
+    "query": (
+        "query",
+        "Run a SPARQL query (SPARQL, -f FILE, --name NAME or stdin) over the graph.",
+    ),
+    "render": ("render", "Write an interactive HTML view of the graph (one file, works offline)."),
+    "serve": ("serve", "Serve a SPARQL 1.1 endpoint, a web explorer and a JSON API."),
+    "show": ("core", "Card of ENTITY: labels, types, relations and every fact with its quote."),
+    "stats": (
+        "core",
+        "Triples, entities per class, facts, sources and label coverage per language.",
+    ),
+    "validate": ("core", "Check the shipped graph plus FILES against the SHACL shapes."),
+}
+
+
+def _register(group: click.Group, module: str) -> None:
+    """Import ``cnai_kg.cli.MODULE`` and add its commands to ``group`` (once)."""
+    loaded = _register.done.setdefault(id(group), set())  # type: ignore[attr-defined]
+    if module in loaded:
+        return
+    loaded.add(module)
+    try:
+        mod = __import__(f"{__name__}.{module}", fromlist=["register"])
+    except ModuleNotFoundError as e:  # a command family not written yet
+        if e.name != f"{__name__}.{module}":
+            raise
+        return
+    mod.register(group)
+
+
+_register.done = {}  # type: ignore[attr-defined]
+
+
 class _Group(click.Group):
-    """Turns every failure into one ``Error: ...`` line and an exit code."""
+    """Turns every failure into one ``Error: ...`` line and an exit code; imports a
+    command's module only when the command runs (see :data:`_LAZY`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LAZY})
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in _LAZY:
+            _register(self, _LAZY[name][0])
+        return self.commands.get(name)
+
+    def load_all(self) -> None:
+        """Import every command module (for tools that walk ``cli.commands``)."""
+        for module in _MODULES:
+            _register(self, module)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, from :data:`_LAZY` for commands not loaded."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None:
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.utils.make_default_short_help(_LAZY[name][1], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -67,38 +165,38 @@ class _Group(click.Group):
 )
 @click.option(
     "--store",
-    type=click.Choice(STORES),
-    default="memory",
+    type=click.Choice([*STORES, "memory"]),
+    default="oxigraph",
     show_default=True,
     envvar="CNAI_KG_STORE",
-    help="Where the graph lives: rdflib in memory, or Oxigraph (the oxigraph extra).",
+    help="Where the graph lives and SPARQL runs: embedded Oxigraph, or rdflib in memory "
+    "('memory' is an old name of rdflib).",
 )
 @click.option(
     "--no-shipped", is_flag=True, help="Leave out the shipped graph/ data (the ontology stays)."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
+)
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool) -> None:
+def cli(
+    ctx: click.Context, data: tuple[str, ...], store: str, no_shipped: bool, no_cache: bool
+) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
     Every fact carries the verbatim Korean quote it comes from. Entities can be
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
-    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store)
+    ctx.obj = State(data_files=data, shipped=not no_shipped, store=store, cache=not no_cache)
 
 
-for _module in (core,):
-    _module.register(cli)
-
-for _name in ("query", "network", "render", "serve", "publish"):
-    try:
-        _mod = __import__(f"{__name__}.{_name}", fromlist=["register"])
-    except ModuleNotFoundError as _e:  # a command family not written yet
-        if _e.name != f"{__name__}.{_name}":
-            raise
-        continue
-    _mod.register(cli)
+for _module in _MODULES:  # modules whose commands are not in _LAZY load at start-up
+    if not any(module == _module for module, _ in _LAZY.values()):
+        _register(cli, _module)
 
 
 def _drop_stdout() -> None:

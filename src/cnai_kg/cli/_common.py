@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
-from ..kg import LANGS, KnowledgeGraph, load
+if TYPE_CHECKING:  # pragma: no cover
+    from ..kg import KnowledgeGraph
+
+#: The label languages (:data:`cnai_kg.kg.LANGS`) and stores (:data:`cnai_kg.store.STORES`),
+#: here too, so that the command line starts without importing rdflib (a test checks them).
+LANGS = ("en", "ko", "zh")
+STORES = ("oxigraph", "rdflib")
 
 __all__ = ["CliError", "State", "lang_option", "output_option", "pass_kg"]
 
@@ -27,19 +34,29 @@ class CliError(click.ClickException):
 class State:
     data_files: tuple[str, ...] = ()
     shipped: bool = True
-    store: str = "memory"
+    store: str = "oxigraph"
+    cache: bool = True
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None:
+            from ..kg import load
             from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
+            from ._progress import activity
 
-            self._kg = within(
-                lambda: load(*self.data_files, shipped=self.shipped, store=self.store),
-                load_timeout(),
-                what="loading the data",
-                hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
-            )
+            with activity("loading") as step:
+                self._kg = within(
+                    lambda: load(
+                        *self.data_files,
+                        shipped=self.shipped,
+                        store=self.store,
+                        cache=self.cache,
+                        progress=step,
+                    ),
+                    load_timeout(),
+                    what="loading the data",
+                    hint=f"raise it with {LOAD_TIMEOUT_ENV}=SECONDS (0: no limit)",
+                )
         return self._kg
 
 

@@ -1,0 +1,398 @@
+"""Checking SPARQL before any store sees it, and binding values safely.
+
+:func:`prepare` parses and translates a query with rdflib and refuses,
+after parsing it into SPARQL algebra, anything that would reach outside the
+loaded graph or change it: ``SERVICE``, ``FROM`` / ``FROM NAMED``, ``LOAD``
+and every other SPARQL Update (:class:`~cnai_kg.errors.QueryRefused`). This
+is the one place the check happens; stores only ever get checked text.
+
+:func:`bind_values` gives variables values by a ``VALUES`` block at the start
+of the WHERE clause (terms written by rdflib, never user text pasted in), for
+engines without rdflib's ``initBindings``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from ..errors import QueryError, QueryRefused, UsageError
+from ..namespaces import PREFIXES
+from ..rdflib_fixes import fix_algebra
+from .library import Param, parse_header
+
+__all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation"]
+
+_UPDATE_NAMES = {
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A parsed, translated and checked query, ready to run many times.
+
+    ``query`` is rdflib's translated query, for inspection. rdflib keeps evaluation
+    state on the algebra's expression nodes, so one translation must not be
+    evaluated by two threads at once: :func:`run_query` checks out a translation
+    that no other evaluation is using (see :func:`translation`).
+    """
+
+    text: str
+    kind: str
+    query: Any = field(repr=False)
+    variables: frozenset[str] = frozenset()
+    params: tuple[Param, ...] = ()
+    #: variables the query assigns itself with BIND (a parameter must not be one)
+    assigned: frozenset[str] = frozenset()
+
+
+# pyparsing keeps one process-wide packrat cache once anything turns it on
+# (importing matplotlib.pyplot does), and a parse that hits another parse's entry
+# gets that parse's very objects; rdflib then rewrites those objects while
+# translating. Two threads parsing the same text at once can so end up with a
+# corrupted algebra (a FILTER lost). Parsing and translating take turns.
+_PARSE_LOCK = threading.RLock()
+
+
+def _translate(text: str) -> Any:
+    with _PARSE_LOCK:
+        query = translateQuery(parseQuery(text), initNs=PREFIXES)
+    fix_algebra(query.algebra)  # no phantom row from a GROUP BY over no solutions
+    return query
+
+
+_TOKEN = re.compile(r"""<[^>\s]*>?|"[^"\n]*"?|'[^'\n]*'?|[?$]?\w[\w:.\-]*|\S""")
+
+
+def _position(text: str, loc: int) -> tuple[int, int]:
+    line = text.count("\n", 0, loc) + 1
+    column = loc - (text.rfind("\n", 0, loc) + 1) + 1
+    return line, column
+
+
+def _syntax_error(text: str, e: ParseException) -> QueryError:
+    loc = min(max(e.loc, 0), len(text))
+    line, column = _position(text, loc)
+    m = _TOKEN.match(text, loc)
+    token = m.group(0) if m else ""
+    if len(token) > 40:
+        token = token[:37] + "..."
+    what = f"unexpected {token!r}" if token else "unexpected end of query"
+    if not token and text.count("{") > text.count("}"):
+        what += " (a '{' is not closed)"
+    return QueryError(f"syntax error at line {line}, column {column}: {what}")
+
+
+def _refuse_update(text: str) -> None:
+    """Raise :class:`QueryRefused` when ``text`` is a SPARQL Update; return when it is not."""
+    try:
+        with _PARSE_LOCK:
+            update = parseUpdate(text)
+    except Exception:  # not an update either: the caller reports the query's syntax error
+        return
+    ops = [op for op in (update.request or []) if isinstance(op, CompValue)]
+    if not ops:
+        return
+    first = ops[0]
+    if first.name == "Load":
+        # not first.get(): CompValue.get returns the key itself for a missing key
+        iri = first["iri"] if "iri" in first else "?"  # noqa: SIM401
+        raise QueryRefused(
+            f"refused: LOAD <{iri}> would fetch a document from outside; cnai-kg only "
+            "reads the graph it loaded (add your files with --data)"
+        )
+    names = ", ".join(dict.fromkeys(_UPDATE_NAMES.get(op.name, op.name) for op in ops))
+    raise QueryRefused(
+        f"refused: SPARQL Update ({names}) would change the graph; cnai-kg runs read-only "
+        "queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    )
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of an algebra tree, expressions included.
+
+    rdflib keeps some translated parts as instance attributes next to the dict
+    entries (``translateExists`` sets ``e.graph``), so both are visited.
+    """
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        if isinstance(item, Mapping):
+            stack.extend(dict.values(item) if isinstance(item, dict) else item.values())
+            if isinstance(item, CompValue):
+                stack.extend(v for k, v in vars(item).items() if k != "name")
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+
+
+def _unknown_prefix(text: str, prefix: str) -> QueryError:
+    known = ", ".join(PREFIXES)
+    m = re.search(rf"(?<![\w<\"'#:]){re.escape(prefix)}:", text)
+    where = ""
+    if m:
+        line, column = _position(text, m.start())
+        where = f" at line {line}, column {column}"
+    return QueryError(
+        f"unknown prefix '{prefix}:'{where}; declare it with PREFIX {prefix}: <...> or use one "
+        f"of the predeclared prefixes: {known}"
+    )
+
+
+@lru_cache(maxsize=256)
+def prepare(sparql: str) -> PreparedQuery:
+    """Parse, translate and check one query (cached by its text).
+
+    Raises
+    ------
+    QueryError
+        for a syntax error (line, column, offending token) or an unknown prefix
+    QueryRefused
+        for SERVICE, FROM / FROM NAMED, LOAD or any SPARQL Update
+
+    Examples
+    --------
+    >>> prepare("SELECT ?s WHERE { ?s a cnai:Company }").kind
+    'SELECT'
+    >>> prepare("SELECT ?s WHERE {\\n  ?s a cnai:Company\\n  FILTR(?s)\\n}")
+    Traceback (most recent call last):
+    ...
+    cnai_kg.errors.QueryError: syntax error at line 3, column 3: unexpected 'FILTR'
+    """
+    header = parse_header(sparql)
+    body = re.sub(r"#[^\n]*", "", sparql) if "#" in sparql else sparql
+    if not body.strip():
+        raise QueryError("empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    try:
+        with _PARSE_LOCK:
+            parsed = parseQuery(sparql)
+    except ParseException as e:
+        _refuse_update(sparql)
+        raise _syntax_error(sparql, e) from None
+    except Exception as e:  # rdflib raises plain errors for some lexical problems
+        raise QueryError(f"syntax error: {' '.join(str(e).split())}") from None
+    try:
+        with _PARSE_LOCK:
+            query = translateQuery(parsed, initNs=PREFIXES)
+    except Exception as e:
+        m = re.match(r"Unknown namespace prefix : (\S*)", str(e))
+        if m:
+            raise _unknown_prefix(sparql, m.group(1)) from None
+        raise QueryError(f"invalid query: {' '.join(str(e).split())}") from None
+    algebra = query.algebra
+    for clause in algebra.get("datasetClause") or []:
+        # (CompValue.get returns the key itself for a missing key: test membership)
+        named = "named" in clause
+        iri = clause["named"] if named else clause["default"]
+        keyword = "FROM NAMED" if named else "FROM"
+        raise QueryRefused(
+            f"refused: {keyword} <{iri}> would load a graph from outside; cnai-kg answers over "
+            "the graph it loaded (add your files with --data)"
+        )
+    variables: set[str] = set()
+    for node in _walk(algebra):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            term = node["term"] if "term" in node else "?"  # noqa: SIM401 (CompValue.get)
+            raise QueryRefused(
+                f"refused: SERVICE {term.n3() if hasattr(term, 'n3') else term} would send a "
+                "query over the network; cnai-kg answers over the graph it loaded"
+            )
+        if isinstance(node, CompValue) and node.name == "Graph":
+            # no dataset of named graphs: the files' graphs are one union (and engines
+            # differ: rdflib has none, Oxigraph would expose its internal graph names)
+            raise QueryError(
+                "query failed: GRAPH patterns are not supported; cnai-kg answers over the "
+                "union of the loaded files (ask which file holds a node with 'cnai-kg show')"
+            )
+        if isinstance(node, Variable):
+            variables.add(str(node))
+    kind = algebra.name.replace("Query", "").upper()
+    assigned = frozenset(
+        str(node["var"])
+        for node in _walk(parsed)
+        if isinstance(node, CompValue) and node.name == "Bind" and "var" in node
+    )
+    return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"], assigned)
+
+
+# Translations ready to evaluate, by query text. A translation is checked out by one
+# evaluation at a time (rdflib keeps evaluation state on the algebra's expression
+# nodes) and returned only when the evaluation ended normally.
+_POOL: dict[str, list[Any]] = {}
+_POOL_LOCK = threading.Lock()
+_POOL_SIZE = 4
+
+
+@contextmanager
+def translation(text: str):
+    """Check out an rdflib translation of (already prepared) ``text`` that no other
+    evaluation is using; it goes back to the pool when the evaluation ends normally."""
+    with _POOL_LOCK:
+        free = _POOL.get(text)
+        query = free.pop() if free else None
+    if query is None:
+        query = _translate(text)
+    yield query
+    with _POOL_LOCK:
+        if len(_POOL) > 512:
+            _POOL.clear()
+        free = _POOL.setdefault(text, [])
+        if len(free) < _POOL_SIZE:
+            free.append(query)
+
+
+# --------------------------------------------------------------------------- binding
+
+
+# A token of SPARQL text for finding the WHERE clause: comments, strings and IRIs
+# are skipped whole, so a brace inside them is never taken for the clause's.
+_SCAN = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+    r"|[A-Za-z_]\w*|[{}()]|\S",
+)
+
+
+_VAR = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)")
+_SCAN_VARS = re.compile(_VAR.pattern + "|" + _SCAN.pattern)
+
+
+def _where_brace(text: str) -> int:
+    """Offset of the ``{`` opening the query's WHERE clause."""
+    depth = paren = 0
+    kind = None
+    top_groups = 0
+    after_where = False
+    for m in _SCAN.finditer(text):
+        tok = m.group(0)
+        word = tok.upper()
+        if (
+            depth == 0
+            and paren == 0
+            and kind is None
+            and word
+            in (
+                "SELECT",
+                "ASK",
+                "CONSTRUCT",
+                "DESCRIBE",
+            )
+        ):
+            kind = word
+        elif depth == 0 and paren == 0 and word == "WHERE":
+            after_where = True
+        elif tok == "(":
+            paren += 1
+        elif tok == ")":
+            paren -= 1
+        elif tok == "{":
+            if depth == 0 and paren == 0:
+                top_groups += 1
+                if after_where or kind != "CONSTRUCT" or top_groups == 2:
+                    return m.start()
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+    raise UsageError("cannot bind parameters: the query has no WHERE clause")
+
+
+def _term(name: str, value: Node) -> str:
+    if isinstance(value, URIRef):
+        text = str(value)
+        if re.search(r'[\x00-\x20<>"{}|^`\\]', text):
+            raise UsageError(f"parameter {name}: {text!r} is not a valid IRI")
+        return f"<{text}>"
+    if isinstance(value, Literal):
+        return value.n3()
+    if isinstance(value, BNode):
+        raise UsageError(f"parameter {name}: a blank node cannot be given as a parameter")
+    raise UsageError(f"parameter {name}: cannot use {value!r} as an RDF term")
+
+
+def substitute(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with every use of a bound variable replaced by its term (SEP-0007 style:
+    the value reaches subqueries and nested filters, as rdflib's ``initBindings`` do).
+
+    ``BOUND(?v)`` becomes ``true``. The terms are written by rdflib; a query where a bound
+    variable is declared (``SELECT ?v`` in a subquery, ``GROUP BY ?v``) no longer parses,
+    and the caller falls back to :func:`bind_values`.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> print(substitute('SELECT ?x { ?x ?p ?l FILTER (!BOUND(?lang) || lang(?l) = ?lang) }',
+    ...                  {"lang": Literal("ko")}))
+    SELECT ?x { ?x ?p ?l FILTER (!true || lang(?l) = "ko") }
+    """
+    if not bindings:
+        return text
+    terms = {name: _term(name, value) for name, value in bindings.items()}
+    out: list[str] = []
+    last = 0
+    for m in _SCAN_VARS.finditer(text):
+        var = _VAR.fullmatch(m.group(0))
+        if var is None or var.group(1) not in terms:
+            continue
+        name = var.group(1)
+        start = m.start()
+        before = text[last:start]
+        bound = re.search(r"BOUND\s*\(\s*$", before, re.IGNORECASE)
+        if bound:
+            close = re.match(r"\s*\)", text[m.end() :])
+            if close:
+                out.append(before[: bound.start()] + "true")
+                last = m.end() + close.end()
+                continue
+        out.append(before + terms[name])
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with ``VALUES`` giving ``bindings`` opening its WHERE clause.
+
+    The values are RDF terms written by rdflib (``Literal.n3``, ``<iri>``), so no
+    user text reaches the query's syntax. A VALUES block first in the group
+    binds the variables for everything after it, as rdflib's ``initBindings`` do.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> print(bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('say "hi"')}))
+    SELECT ?s WHERE { VALUES (?o) { ("say \\"hi\\"") } ?s ?p ?o }
+    """
+    if not bindings:
+        return text
+    names = list(bindings)
+    terms = " ".join(_term(n, bindings[n]) for n in names)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+    at = _where_brace(text) + 1
+    return f"{text[:at]} {block}{text[at:]}"

@@ -1,0 +1,116 @@
+"""The one store interface every backend implements.
+
+A :class:`Store` holds RDF loaded from files, one graph per file, and answers
+SPARQL over their union. Everything above it (cards, stats, the network
+projection, views, the server) asks through this interface, so it runs
+unchanged on every backend:
+
+* :class:`~cnai_kg.store.oxigraph.OxigraphStore` (``"oxigraph"``, the default):
+  embedded pyoxigraph, one named graph per file;
+* :class:`~cnai_kg.store.rdflib.RdflibStore` (``"rdflib"``): rdflib graphs in memory;
+* a remote SPARQL 1.1 endpoint (``"endpoint"``).
+
+Contract
+--------
+* Terms crossing the interface are rdflib terms (``URIRef``, ``Literal``,
+  ``BNode``); a plain literal has no datatype (never ``xsd:string``).
+* The union is a set: a triple held by two files is one triple of the union.
+* SPARQL given to a store has already passed :func:`cnai_kg.sparql.safety.prepare`
+  (no SERVICE, FROM, LOAD, updates); stores never see unchecked text. It may use
+  the project's prefixes (:data:`cnai_kg.namespaces.PREFIXES`) without declaring them.
+* ``bindings`` give variables a value before evaluation (as rdflib's
+  ``initBindings`` or a VALUES block at the start of the WHERE clause do).
+* Errors of evaluation are :class:`~cnai_kg.errors.QueryError`; a SELECT giving
+  more than ``max_rows`` rows raises :class:`TooManyRows`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from ..errors import QueryError
+
+__all__ = ["Bindings", "Pattern", "Store", "TooManyRows", "Triple"]
+
+Triple = tuple[Node, Node, Node]
+#: A triple pattern: None matches anything.
+Pattern = tuple[Node | None, Node | None, Node | None]
+Bindings = Mapping[str, Node] | None
+
+
+class TooManyRows(QueryError):
+    """A SELECT gave more rows than its ``max_rows``."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+        super().__init__(
+            f"the query gives more than {max_rows:,} rows and was stopped; add LIMIT or "
+            "connect its patterns (a cartesian product grows fast), or raise --max-rows"
+        )
+
+    def __reduce__(self):  # picklable across the query worker's pipe
+        return (TooManyRows, (self.max_rows,))
+
+
+class Store(ABC):
+    """RDF from files (one graph per file), queried by SPARQL over their union."""
+
+    #: ``"oxigraph"``, ``"rdflib"`` or ``"endpoint"``
+    name: str = ""
+
+    @abstractmethod
+    def files(self) -> list[str]:
+        """The files (named graphs) held, in load order."""
+
+    @abstractmethod
+    def select(
+        self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """A SELECT's variable names and rows (None where a variable is unbound)."""
+
+    @abstractmethod
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
+        """An ASK's answer."""
+
+    @abstractmethod
+    def construct(self, sparql: str, bindings: Bindings = None) -> Graph:
+        """A CONSTRUCT's or DESCRIBE's triples, as a new rdflib graph."""
+
+    @abstractmethod
+    def triples(self, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
+        """Triples of the union matching ``pattern`` (each once)."""
+
+    @abstractmethod
+    def file_triples(self, name: str, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
+        """Triples of one file's graph matching ``pattern``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Triples in the union."""
+
+    # ------------------------------------------------------------ derived
+    # Implemented on top of the methods above; backends may answer faster.
+
+    def files_with(self, pattern: Pattern) -> list[str]:
+        """The files holding a triple that matches ``pattern``, in load order."""
+        return [n for n in self.files() if next(iter(self.file_triples(n, pattern)), None)]
+
+    def query(self, kind: str, sparql: str, bindings: Bindings = None, *, max_rows=None):
+        """Dispatch by query ``kind``: ``("SELECT", vars, rows)``, ``("ASK", [], bool)`` or
+        ``(kind, [], graph)`` for CONSTRUCT / DESCRIBE."""
+        if kind == "SELECT":
+            variables, rows = self.select(sparql, bindings, max_rows=max_rows)
+            return "SELECT", variables, rows
+        if kind == "ASK":
+            return "ASK", [], self.ask(sparql, bindings)
+        return kind, [], self.construct(sparql, bindings)
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release what the store holds open (files, connections)."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {len(self)} triples from {len(self.files())} files>"

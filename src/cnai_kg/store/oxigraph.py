@@ -1,0 +1,398 @@
+"""The default store: embedded Oxigraph (pyoxigraph), one named graph per loaded file.
+
+Files are parsed by Oxigraph's own parsers straight into the store, each into
+its own named graph, and queries are evaluated by Oxigraph over the union of
+those graphs (``use_default_graph_as_union``). A triple already held by an
+earlier file is dropped from a later file's graph while loading, so the union
+is a set, as RDF merge wants (Oxigraph's union otherwise repeats such triples).
+
+Terms are converted to rdflib terms on the way out and back on the way in, so
+everything above the store sees rdflib terms only.
+
+Examples
+--------
+>>> from rdflib import URIRef
+>>> store = OxigraphStore()
+>>> store.add_data("a.ttl", b"<urn:a> <urn:p> 'x'@en .", "turtle")
+>>> store.add_data("b.ttl", b"<urn:a> <urn:p> 'x'@en , 'y' .", "turtle")
+>>> len(store), store.files_with((URIRef("urn:a"), None, None))
+(2, ['a.ttl', 'b.ttl'])
+>>> store.select("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")[1]
+[(rdflib.term.Literal('x', lang='en'),), (rdflib.term.Literal('y'),)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ..errors import DataError, QueryError, UsageError
+from ..namespaces import PREFIXES
+from .base import Bindings, Pattern, Store, TooManyRows, Triple
+
+__all__ = ["OxigraphStore", "from_ox", "to_ox"]
+
+#: rdflib parser names -> Oxigraph formats
+_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "n3": ox.RdfFormat.N3,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+_QUAD_FORMATS = ("trig", "nquads")
+_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+_XSD_STRING = str(XSD.string)
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def graph_iri(name: str) -> str:
+    """The named graph a file's triples go to (stable across folders and runs)."""
+    return "urn:cnai-kg:file:" + quote(name, safe="/:@")
+
+
+# ------------------------------------------------------------------ terms
+
+
+def from_ox(term) -> Node | None:
+    """An Oxigraph term as an rdflib term (plain literals without ``xsd:string``)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        value = term.value
+        if len(value) <= 32 and _HEX.fullmatch(value):
+            # Oxigraph's own ids drop leading zeros; padded, every export writes them
+            # at one length (byte counts do not wobble from run to run)
+            return BNode("ox" + value.zfill(32))
+        return BNode(value)
+    raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
+
+
+def to_ox(term: Node):
+    """An rdflib term as an Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        value = str(term)
+        if len(value) == 34 and value.startswith("ox") and _HEX.fullmatch(value[2:]):
+            return ox.BlankNode(value[2:].lstrip("0") or "0")
+        return ox.BlankNode(value)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise UsageError(f"cannot use {term!r} as an RDF term")
+
+
+def _pattern(pattern: Pattern):
+    s, p, o = pattern
+    return (
+        to_ox(s) if s is not None else None,
+        to_ox(p) if p is not None else None,
+        to_ox(o) if o is not None else None,
+    )
+
+
+# ------------------------------------------------------------------ errors
+
+_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def _parse_error(path: str | Path, e: Exception) -> DataError:
+    """One line naming the file, line and column of an Oxigraph parse error."""
+    text = " ".join(str(e).split())
+    line = column = None
+    args = getattr(e, "args", ())
+    if len(args) > 1 and isinstance(args[1], tuple) and len(args[1]) >= 3:
+        line, column = args[1][1], args[1][2]
+        text = " ".join(str(args[0]).split())
+    else:
+        m = _POSITION.search(text)
+        if m:
+            line, column = int(m.group(1)), int(m.group(2))
+    text = re.sub(r"^Parser error (between|at) [^:]*: ", "", text)
+    return DataError(path, text, line=line, column=column)
+
+
+# ------------------------------------------------------------------ the store
+
+
+class OxigraphStore(Store):
+    """An Oxigraph store: in memory, or on disk at ``path`` (see :meth:`open`).
+
+    Parameters
+    ----------
+    path : folder of an on-disk store (created when missing); None keeps it in memory
+    bulk : load files with Oxigraph's bulk loader (for building an on-disk store)
+    """
+
+    name = "oxigraph"
+
+    def __init__(
+        self, path: str | Path | None = None, *, bulk: bool = False, _store=None, files=None
+    ):
+        self._bulk = bulk
+        if _store is not None:
+            self._store = _store
+        else:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        self._files: list[str] = list(files or [])
+        self._graphs = {name: ox.NamedNode(graph_iri(name)) for name in self._files}
+        self._names = {g.value: n for n, g in self._graphs.items()}
+        self._sizes: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: str | Path, files: list[str], *, read_only: bool = True) -> OxigraphStore:
+        """Open an on-disk store built earlier, holding ``files`` (in load order)."""
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        return cls(_store=store, files=files)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store` (for benchmarks and experts)."""
+        return self._store
+
+    # -------------------------------------------------------------- loading
+
+    def _register(self, name: str) -> ox.NamedNode:
+        if name in self._graphs:
+            raise UsageError(f"{name} is loaded twice")
+        graph = ox.NamedNode(graph_iri(name))
+        self._files.append(name)
+        self._graphs[name] = graph
+        self._names[graph.value] = name
+        return graph
+
+    def add_data(self, name: str, data: bytes, fmt: str, *, base: str | None = None) -> int:
+        """Parse ``data`` (rdflib format name ``fmt``) into the named graph of file ``name``.
+
+        Returns how many named graphs of a TriG / N-Quads file were merged into it.
+        Raises :class:`DataError` (file, line, column) on a syntax error; the store is
+        left as it was.
+        """
+        graph = self._register(name)
+        named: set = set()
+        try:
+            if fmt in _QUAD_FORMATS:
+                # to_graph does not move a TriG file's named graphs: re-home every quad
+                def rehome(quads):
+                    for q in quads:
+                        if not isinstance(q.graph_name, ox.DefaultGraph):
+                            named.add(q.graph_name)
+                        yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
+                quads = ox.parse(data, format=_FORMATS[fmt], base_iri=base)
+                self._store.extend(rehome(quads))
+            else:
+                # bulk_load (on-disk builds) is faster and not transactional: a failed
+                # build is thrown away whole
+                load = self._store.bulk_load if self._bulk else self._store.load
+                load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
+        except (SyntaxError, ValueError, OSError) as e:
+            self._forget(name)
+            raise _parse_error(name, e) from None
+        self._dedup(name)
+        return len(named)
+
+    def typed_literals(self, name: str) -> Iterator[Literal]:
+        """The distinct literals of file ``name`` with a datatype other than xsd:string
+        (for reporting ill-typed ones)."""
+        query = (
+            f"SELECT DISTINCT ?o WHERE {{ GRAPH <{self._graphs[name].value}> {{ ?s ?p ?o }} "
+            "FILTER (isLiteral(?o) && lang(?o) = '' && datatype(?o) != xsd:string) }"
+        )
+        for solution in self._store.query(query, prefixes=_PREFIXES):
+            yield from_ox(solution[0])
+
+    def add_triples(self, name: str, triples) -> None:
+        """Add rdflib triples (a graph or any iterable) as the graph of file ``name``."""
+        graph = self._register(name)
+        self._store.extend(ox.Quad(*(to_ox(t) for t in triple), graph) for triple in triples)
+        self._dedup(name)
+
+    def _forget(self, name: str) -> None:
+        graph = self._graphs.pop(name)
+        self._files.remove(name)
+        del self._names[graph.value]
+        self._store.remove_graph(graph)
+
+    def _size(self, name: str) -> int:
+        if name not in self._sizes:
+            quads = self._store.quads_for_pattern(None, None, None, self._graphs[name])
+            self._sizes[name] = sum(1 for _ in quads)
+        return self._sizes[name]
+
+    def _dedup(self, name: str) -> None:
+        """Drop from ``name``'s graph the triples an earlier file already holds."""
+        graph = self._graphs[name]
+        earlier = [self._graphs[n] for n in self._files if n != name]
+        if not earlier:
+            return
+        mine = self._size(name)
+        theirs = sum(self._size(n) for n in self._files if n != name)
+        drop = []
+        if mine <= theirs:
+            for q in self._store.quads_for_pattern(None, None, None, graph):
+                for other in self._store.quads_for_pattern(q.subject, q.predicate, q.object, None):
+                    if other.graph_name != graph:
+                        drop.append(q)
+                        break
+        else:
+            for g in earlier:
+                for q in self._store.quads_for_pattern(None, None, None, g):
+                    mine_q = ox.Quad(q.subject, q.predicate, q.object, graph)
+                    if mine_q in self._store:
+                        drop.append(mine_q)
+        for q in drop:
+            self._store.remove(q)
+        self._sizes[name] = mine - len(drop)
+
+    def flush(self) -> None:
+        """Write everything to disk (on-disk stores)."""
+        self._store.flush()
+
+    # -------------------------------------------------------------- reading
+
+    def files(self) -> list[str]:
+        return list(self._files)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def triples(self, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:  # a term Oxigraph rejects (an IRI without a scheme): in no triple
+            return
+        for q in self._store.quads_for_pattern(s, p, o, None):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def file_triples(self, name: str, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
+        graph = self._graphs.get(name)
+        if graph is None:
+            raise UsageError(f"no file {name!r} in the store")
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return
+        for q in self._store.quads_for_pattern(s, p, o, graph):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def files_with(self, pattern: Pattern) -> list[str]:
+        try:
+            s, p, o = _pattern(pattern)
+        except ValueError:
+            return []
+        found = {
+            self._names.get(q.graph_name.value)
+            for q in self._store.quads_for_pattern(s, p, o, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
+        return [n for n in self._files if n in found]
+
+    # -------------------------------------------------------------- SPARQL
+
+    def _run(self, sparql: str, bindings: Bindings, projected: list[str] | None = None):
+        """Evaluate with ``bindings`` replacing their variables everywhere (SEP-0007, as
+        rdflib's initBindings do): as Oxigraph substitutions where Oxigraph takes them (ASK,
+        CONSTRUCT, DESCRIBE, and SELECT variables it projects), else by writing the terms
+        into the text (:func:`~cnai_kg.sparql.safety.substitute`), else by a VALUES block."""
+        from ..sparql.safety import bind_values, substitute
+
+        substitutions, values = {}, {}
+        for name, term in (bindings or {}).items():
+            if projected is None or name in projected:
+                substitutions[ox.Variable(name)] = to_ox(term)
+            else:
+                values[name] = term
+        text = substitute(sparql, values) if values else sparql
+        try:
+            try:
+                return self._store.query(
+                    text,
+                    prefixes=_PREFIXES,
+                    use_default_graph_as_union=True,
+                    substitutions=substitutions or None,
+                )
+            except SyntaxError:
+                if not values:
+                    raise
+                # a bound variable is declared somewhere (a subquery's SELECT, GROUP BY):
+                # bind it by a VALUES block opening the WHERE clause instead
+                return self._store.query(
+                    bind_values(sparql, values),
+                    prefixes=_PREFIXES,
+                    use_default_graph_as_union=True,
+                    substitutions=substitutions or None,
+                )
+        except SyntaxError as e:
+            raise QueryError(f"query failed: {' '.join(str(e).split())}") from None
+        except Exception as e:
+            message = " ".join(str(e).split()) or type(e).__name__
+            raise QueryError(f"query failed: {message}") from None
+
+    def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
+        projected = None
+        if bindings:
+            # the variables the SELECT projects (what Oxigraph lets substitutions reach)
+            probe = self._run(sparql + "\n", None)
+            projected = [v.value for v in getattr(probe, "variables", [])]
+        solutions = self._run(sparql, bindings, projected)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("query failed: not a SELECT query")
+        variables = [v.value for v in solutions.variables]
+        width = range(len(variables))
+        rows = []
+        try:
+            for solution in solutions:
+                rows.append(tuple(from_ox(solution[i]) for i in width))
+                if max_rows is not None and len(rows) > max_rows:
+                    raise TooManyRows(max_rows)
+        except QueryError:
+            raise
+        except Exception as e:
+            raise QueryError(f"query failed: {' '.join(str(e).split())}") from None
+        return variables, rows
+
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
+        answer = self._run(sparql, bindings)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise QueryError("query failed: not an ASK query")
+        return bool(answer)
+
+    def construct(self, sparql: str, bindings: Bindings = None) -> Graph:
+        triples = self._run(sparql, bindings)
+        if not isinstance(triples, ox.QueryTriples):
+            raise QueryError("query failed: not a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        try:
+            for t in triples:
+                graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+        except QueryError:
+            raise
+        except Exception as e:
+            raise QueryError(f"query failed: {' '.join(str(e).split())}") from None
+        return graph
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]  # the store closes when collected
