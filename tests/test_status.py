@@ -248,3 +248,25 @@ def test_equally_short_paths_prefer_quoted_facts(kg):
     assert all(h.evidence == "quote" for h in paths[0].hops)
     definitional = [p for p in paths if any(h.evidence == "definitional" for h in p.hops)]
     assert all(paths.index(p) > 0 for p in definitional)
+
+
+def test_cli_render_story_all_and_status(tmp_path):
+    story, everything = tmp_path / "story.html", tmp_path / "all.html"
+    first = run("render", "-o", str(story))
+    assert first.exit_code == 0, first.output
+    whole = run("render", "--all", "-o", str(everything))
+    assert whole.exit_code == 0, whole.output
+    kg = cnai_kg.load()
+    assert f"{len(kg.render().nodes)} nodes" in first.output
+    assert f"{len(kg.render(scope='all').nodes)} nodes" in whole.output
+    assert len(kg.render().nodes) < len(kg.render(scope="all").nodes)
+    proposed = run("render", "--all", "--status", "reported", "-o", str(tmp_path / "r.html"))
+    assert proposed.exit_code == 0, proposed.output
+    view = kg.render(scope="all", status="reported")
+    assert not any(e.get("dashes") for e in view.edges)
+    assert not any(
+        e["from"] == "kg:PonyAI" and e["to"] == "kg:partnership-ponyai-uber" for e in view.edges
+    )  # an active partnership is left out with "reported"
+    bad = run("render", "--status", "maybe", "-o", str(tmp_path / "x.html"))
+    assert bad.exit_code == 2 and "unknown status 'maybe'" in bad.output
+    assert not (tmp_path / "x.html").exists()
