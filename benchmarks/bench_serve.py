@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -111,6 +112,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=5.0, help="the server's --timeout")
     ap.add_argument("--workers", type=int, default=4, help="the server's --workers")
     ap.add_argument("--backlog", type=int, default=8, help="the server's --backlog")
+    ap.add_argument(
+        "--no-slow", action="store_true", help="leave the slow query out (for comparison)"
+    )
     args = ap.parse_args()
 
     queries = mix()
@@ -150,7 +154,7 @@ def main() -> None:
     )
     print(
         f"{args.clients} clients for {elapsed:.1f} s, {len(queries)} named queries in turn, "
-        "one slow query running throughout"
+        + ("no slow query" if args.no_slow else "one slow query running throughout")
     )
     print(f"requests      {len(done):>8,}")
     print(f"requests/s    {len(done) / elapsed:>8.1f}")
@@ -160,6 +164,19 @@ def main() -> None:
     print(f"errors        {len(errors):>8,}")
     for (name, status), n in sorted(_count(errors).items()):
         print(f"  {name}: {status} x{n}")
+    per_query: dict[str, list[float]] = {}
+    for name, status, t in done:
+        if status == 200:
+            per_query.setdefault(name, []).append(t * 1000)
+    slowest = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
+    print(
+        "slowest named queries (median): "
+        + ", ".join(f"{name} {statistics.median(ts):.0f} ms" for name, ts in slowest)
+    )
+    if args.no_slow:
+        if errors:
+            raise SystemExit(1)
+        return
     slow_status = _count([s for _, s, _ in slow])
     slow_times = [f"{t:.1f}" for _, _, t in slow]
     print(
