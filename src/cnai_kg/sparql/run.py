@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import pickle
 import re
@@ -375,6 +376,9 @@ def run_in_worker(fn: Callable[[], Any], timeout: float, *, max_memory: int | No
             devnull = os.open(os.devnull, os.O_RDWR)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
+            # a fault handler enabled by the host (pytest, PYTHONFAULTHANDLER) writes to
+            # its own copy of stderr: an abort at the memory ceiling is not a crash to report
+            faulthandler.disable()
             _limit_child_memory(max_memory)
             data = _worker_result(fn)
             view = memoryview(data)
