@@ -140,6 +140,20 @@ def test_file_size_limit_is_one_line_and_leaves_no_file(tmp_path, args):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_file_size_limit_on_stdout_is_one_line(tmp_path):
+    # Python ignores SIGXFSZ: a redirected stdout used to be cut at the limit, exit 0
+    with open(tmp_path / "out.ttl", "wb") as out:
+        proc = subprocess.run(
+            [cnai.__globals__["CNAI_KG"], "--no-cache", "export"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            preexec_fn=_small_file_limit,
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    assert one_line(proc.stderr.decode()) == "Error: standard output: cannot write: File too large"
+
+
 def test_read_only_folder_is_one_line(tmp_path, monkeypatch):
     # root ignores permission bits; /proc refuses new files to everyone
     with pytest.raises(WriteError) as e:

@@ -8,6 +8,9 @@ as a traceback.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import sys
 
 import click
@@ -224,6 +227,49 @@ def _drop_stdout() -> None:
         pass
 
 
+class _WholeWrites(io.RawIOBase):
+    """A raw stdout that writes every byte or raises.
+
+    Python ignores SIGXFSZ, so past a file-size limit (``ulimit -f``) a write to a
+    regular file writes what fits and returns a short count, which the layers above
+    (click, io.BufferedWriter) do not check: the output would be cut short, silently,
+    with exit 0. Writing the rest makes the kernel say EFBIG, which becomes one line.
+    """
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        while view:
+            view = view[os.write(self._fd, view) :]
+        return len(data)
+
+
+def _whole_stdout() -> None:
+    """When stdout is a regular file, make every write to it whole (see :class:`_WholeWrites`)."""
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_WholeWrites(fd)),
+        encoding=sys.stdout.encoding,
+        errors=sys.stdout.errors,
+    )
+
+
 def main() -> None:
     """Entry point of the ``cnai-kg`` console script."""
+    _whole_stdout()
     cli(prog_name="cnai-kg")
