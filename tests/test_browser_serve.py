@@ -11,49 +11,34 @@ Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.parse
-from pathlib import Path
 
 import pytest
+from _browser import ARTIFACTS, launch, sync_api
 
 import cnai_kg
 from cnai_kg.server import start
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CNAI_KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian chromium is not installed", allow_module_level=True)
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
 HOSTILE_QUOTE = "</script><script>alert(2)</script>"
 HOSTILE_NOTE = '"><svg onload=alert(3)><iframe src=javascript:alert(4)>'
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def server(kg):
     with start(kg) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
 
 
 class Visit:
