@@ -35,7 +35,7 @@ from ..errors import UsageError
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..namespaces import CNAI, KG, PREFIXES, SCHEMA
 from ..network import as_network, nodes_of_classes
-from .engine import SimpleNetwork, choose_engine, default_sample
+from .engine import MEASURES, SimpleNetwork, choose_engine, default_sample
 
 __all__ = [
     "MEASURES",
@@ -46,16 +46,6 @@ __all__ = [
     "centrality_rdf",
     "simple_graph",
 ]
-
-#: measure -> (networkx function, its parameters)
-MEASURES: dict[str, tuple] = {
-    "degree": (nx.degree_centrality, {}),
-    "betweenness": (nx.betweenness_centrality, {"normalized": True}),
-    "closeness": (nx.closeness_centrality, {}),
-    "pagerank": (nx.pagerank, {"alpha": 0.85}),
-    "eigenvector": (nx.eigenvector_centrality, {"max_iter": 1000, "tol": 1e-06}),
-    "harmonic": (nx.harmonic_centrality, {}),
-}
 
 _TITLES = {
     "degree": {"en": "Degree centrality", "ko": "연결 중심성", "zh": "度中心性"},

@@ -50,6 +50,7 @@ __all__ = [
     "AUTO_IGRAPH_ABOVE",
     "DEFAULT_SAMPLE",
     "ENGINES",
+    "MEASURES",
     "SAMPLE_ABOVE",
     "SAMPLED_MEASURES",
     "Engine",
@@ -71,6 +72,16 @@ SAMPLE_ABOVE = 5_000
 #: Sampled source nodes used by default above :data:`SAMPLE_ABOVE`.
 DEFAULT_SAMPLE = 500
 #: Measures that can be estimated from sampled sources.
+#: The centrality measures: name -> (the networkx function, its parameters). The
+#: networkx engine calls them; the igraph engine computes the same scores.
+MEASURES: dict[str, tuple] = {
+    "degree": (nx.degree_centrality, {}),
+    "betweenness": (nx.betweenness_centrality, {"normalized": True}),
+    "closeness": (nx.closeness_centrality, {}),
+    "pagerank": (nx.pagerank, {"alpha": 0.85}),
+    "eigenvector": (nx.eigenvector_centrality, {"max_iter": 1000, "tol": 1e-06}),
+    "harmonic": (nx.harmonic_centrality, {}),
+}
 SAMPLED_MEASURES = ("betweenness", "closeness")
 
 
@@ -275,18 +286,8 @@ class NetworkxEngine(Engine):
 
     name = "networkx"
 
-    #: measure -> (networkx function, its parameters)
-    MEASURES: dict[str, tuple] = {
-        "degree": (nx.degree_centrality, {}),
-        "betweenness": (nx.betweenness_centrality, {"normalized": True}),
-        "closeness": (nx.closeness_centrality, {}),
-        "pagerank": (nx.pagerank, {"alpha": 0.85}),
-        "eigenvector": (nx.eigenvector_centrality, {"max_iter": 1000, "tol": 1e-06}),
-        "harmonic": (nx.harmonic_centrality, {}),
-    }
-
     def centrality(self, net, measure, *, sample=None, seed=0):
-        func, params = self.MEASURES[measure]
+        func, params = MEASURES[measure]
         H = net.graph
         name = f"networkx.{func.__name__}"
         if len(net) == 0:
