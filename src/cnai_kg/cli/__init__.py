@@ -16,7 +16,7 @@ import sys
 import click
 
 from ..errors import CnaiKgError
-from ._common import STORES, CliError, State, endpoint_option
+from ._common import STORES, CliError, State, data_option, endpoint_option
 
 __all__ = ["main", "cli"]
 
@@ -158,14 +158,7 @@ class _Group(click.Group):
 
 
 @click.group(name="cnai-kg", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Add your own RDF (Turtle) file; repeatable.",
-)
+@data_option()
 @click.option(
     "--store",
     type=click.Choice([*STORES, "memory"]),

@@ -71,6 +71,18 @@ class State:
         return self._kg
 
 
+def data_option(help_text: str = "Add your own RDF (Turtle) file; repeatable."):
+    """``--data FILE`` (repeatable): RDF files added to the shipped graph."""
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help=help_text,
+    )
+
+
 def endpoint_option(f):
     """``--endpoint URL`` (or ``$CNAI_KG_ENDPOINT``): read from a remote SPARQL store."""
     return click.option(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import State
+from ._common import State, data_option
 
 __all__ = ["register"]
 
@@ -53,14 +53,7 @@ __all__ = ["register"]
     show_default=True,
     help="Requests that may wait for a worker; beyond, 503 with Retry-After.",
 )
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Add your own RDF (Turtle) file; repeatable (as 'cnai-kg --data FILE serve').",
-)
+@data_option("Add your own RDF (Turtle) file; repeatable (as 'cnai-kg --data FILE serve').")
 @click.pass_obj
 def serve(
     state: State,
