@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import random
@@ -23,7 +24,7 @@ from cnai_kg.algorithms.engine import (
     k_shortest_paths,
 )
 from cnai_kg.cli import cli
-from cnai_kg.errors import UsageError
+from cnai_kg.errors import NoPath, UsageError
 
 #: Measures both engines compute the same way (PageRank: two solvers, each to a tolerance).
 EXACT = {"degree", "betweenness", "closeness", "harmonic", "eigenvector"}
@@ -174,6 +175,41 @@ def test_evidence_chains_are_the_same_on_both_engines(kg):
                 continue
             on_ig = evidence_paths(kg, s, t, k=k, engine="igraph")
             assert [format_path(p) for p in on_ig] == [format_path(p) for p in on_nx]
+
+
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_the_path_graph_is_built_once_per_projection_and_rebuilt_when_it_changes(kg, engine):
+    G = kg.to_networkx()
+    (first,) = evidence_paths(G, "CATL", "Uber", engine=engine)
+    kept = dict(G.__networkx_cache__["cnai_kg"])
+    assert len(kept) == 1
+    (again,) = evidence_paths(G, "CATL", "Uber", engine=engine)
+    assert format_path(again) == format_path(first)
+    assert G.__networkx_cache__["cnai_kg"] == kept  # the same network object, not rebuilt
+    # cut the first hop (every edge between its two ends): the next path must go round it
+    hop = first.hops[0]
+    for u, v in ((hop.source, hop.target), (hop.target, hop.source)):
+        while G.has_edge(u, v):
+            G.remove_edge(u, v)
+    assert "cnai_kg" not in G.__networkx_cache__
+    try:
+        (detour,) = evidence_paths(G, "CATL", "Uber", engine=engine)
+    except NoPath:
+        return
+    pairs = {frozenset((h.source, h.target)) for h in detour.hops}
+    assert frozenset((hop.source, hop.target)) not in pairs
+
+
+def test_a_projection_leaves_the_garbage_collector_as_it_found_it(kg):
+    assert gc.isenabled()
+    kg.to_networkx()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        kg.to_networkx()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_k_shortest_paths_agree_on_a_generated_graph(generated):

@@ -13,10 +13,10 @@ from rdflib.compare import isomorphic
 
 import cnai_kg
 from cnai_kg.errors import DataError, QueryError, QueryTimeout, UsageError
-from cnai_kg.namespaces import KG, RDFS
+from cnai_kg.namespaces import CNAI, KG, RDFS
 from cnai_kg.query import named_queries
 from cnai_kg.store import STORES
-from cnai_kg.store.base import Store
+from cnai_kg.store.base import Blank, Lex, Store
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,20 @@ def test_every_card_agrees(kg, rdf):
         assert kg.file_of(entity) == rdf.file_of(entity)
 
 
-def test_network_agrees(kg, rdf):
-    a, b = kg.to_networkx(), rdf.to_networkx()
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"partnerships": "nodes", "status": "all"},
+        {"directed": False, "claims": True, "lang": "ko"},
+        {"classes": ["Company"], "relations": ["partnership", "basedIn"]},
+    ],
+    ids=["default", "nodes-all", "undirected-claims-ko", "companies"],
+)
+def test_network_agrees(kg, rdf, options):
+    a, b = kg.to_networkx(**options), rdf.to_networkx(**options)
+    assert a.graph == b.graph
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
     assert sorted(a.nodes) == sorted(b.nodes)
     assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
     for u, v, k, d in a.edges(keys=True, data=True):
@@ -149,6 +161,40 @@ def test_a_triple_in_two_files_is_one_triple(make_ttl):
         assert kg.store.files_with((KG.Acme, RDFS.label, None)) == [str(one), str(two)] or (
             store == "oxigraph" and kg.store.files_with((KG.Acme, RDFS.label, None)) == [str(one)]
         )
+
+
+def test_the_lexical_index_is_the_same_on_every_store(make_ttl):
+    """Oxigraph's own bulk read (the projection's input) against the generic one built
+    from rdflib terms: IRIs, blank nodes, tagged, plain and typed literals, a triple in two
+    files once."""
+    one = make_ttl(
+        'kg:Acme a cnai:Company ; rdfs:label "Acme"@en, "애크미"@ko ;\n'
+        '  cnai:founded "2001"^^xsd:gYear ; cnai:part [ rdfs:label "inner" ] .'
+    )
+    two = make_ttl('kg:Acme rdfs:label "Acme"@en ; rdfs:comment "again"^^xsd:string .')
+    found = {}
+    for store in STORES:
+        kg = cnai_kg.load(one, two, shipped=False, store=store)
+        index = kg.store.lexical_index()
+        acme = str(KG.Acme)
+        by_subject = {
+            p: sorted(repr(o) if type(o) is not Blank else "a blank node" for o in objs[acme])
+            for p, objs in index.items()
+            if acme in objs
+        }
+        blank = index[str(RDFS.label)]
+        inner = [s for s, labels in blank.items() if Lex("inner", "", "") in labels]
+        assert len(inner) == 1 and type(inner[0]) is Blank, store
+        assert index[str(CNAI.part)][acme] == inner, store
+        assert blank[acme].count(Lex("Acme", "en", "")) == 1, store
+        found[store] = by_subject
+    assert found["oxigraph"] == found["rdflib"]
+    labels = found["oxigraph"][str(RDFS.label)]
+    assert labels == sorted([repr(Lex("Acme", "en", "")), repr(Lex("애크미", "ko", ""))])
+    assert found["oxigraph"][str(RDFS.comment)] == [repr(Lex("again", "", ""))]
+    assert found["oxigraph"]["https://w3id.org/cnai-kg/ontology#founded"] == [
+        repr(Lex("2001", "", "http://www.w3.org/2001/XMLSchema#gYear"))
+    ]
 
 
 def test_parse_errors_read_the_same_on_every_store(make_ttl):

@@ -57,6 +57,8 @@ _ONTOLOGY_TYPES = {
 _NOT_ENTITIES = {CNAI.Statement, CNAI.SourceExcerpt, CNAI.Participation, CNAI.CentralityScore}
 #: A typed IRI with one of these types is no entity (``queries/internal/entity-types.rq``).
 _EXCLUDED = frozenset(_ONTOLOGY_TYPES | _NOT_ENTITIES)
+#: Types that make a typed IRI no entity (for code that reads the store in bulk).
+ENTITY_EXCLUDED = _EXCLUDED
 
 
 def default_lang() -> str:

@@ -35,7 +35,7 @@ from ..errors import UsageError
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..namespaces import CNAI, KG, PREFIXES, SCHEMA
 from ..network import as_network, nodes_of_classes
-from .engine import MEASURES, SimpleNetwork, choose_engine, default_sample
+from .engine import MEASURES, SimpleNetwork, cached, choose_engine, default_sample
 
 __all__ = [
     "MEASURES",
@@ -196,7 +196,9 @@ def centrality(
     G = as_network(graph, lang=lang, **projection)
     if directed and not G.is_directed():
         raise UsageError("the network is undirected; project it with directed=True")
-    net = SimpleNetwork.from_multigraph(G, directed=directed)
+    net = cached(
+        G, ("simple", directed), lambda: SimpleNetwork.from_multigraph(G, directed=directed)
+    )
     _, params = MEASURES[measure]
     k = default_sample(measure, len(net), sample)
     runner = choose_engine(engine, len(net))

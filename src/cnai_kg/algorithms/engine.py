@@ -57,6 +57,7 @@ __all__ = [
     "IgraphEngine",
     "NetworkxEngine",
     "SimpleNetwork",
+    "cached",
     "choose_engine",
     "default_sample",
     "get_engine",
@@ -161,6 +162,23 @@ class SimpleNetwork:
             g.simplify(multiple=True, loops=False)
             self._igraph = g
         return self._igraph
+
+
+def cached(G: nx.Graph, key: tuple, build):
+    """``build()``, computed once per graph ``G`` and ``key``.
+
+    Kept in ``G.__networkx_cache__``, which networkx empties whenever nodes or edges are
+    added or removed, so a changed graph is never answered from a stale copy. As with
+    networkx's own cache, changing an edge's attributes in place is not seen: call
+    ``G.__networkx_cache__.clear()`` after doing so.
+    """
+    cache = getattr(G, "__networkx_cache__", None)
+    if cache is None:  # a graph class without the cache: nothing to keep
+        return build()
+    ours = cache.setdefault("cnai_kg", {})
+    if key not in ours:
+        ours[key] = build()
+    return ours[key]
 
 
 def default_sample(measure: str, nodes: int, sample: int | None) -> int | None:

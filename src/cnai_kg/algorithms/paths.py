@@ -28,7 +28,7 @@ import networkx as nx
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
-from .engine import SimpleNetwork, choose_engine, k_shortest_paths
+from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -288,7 +288,18 @@ def evidence_paths(
     avoided = {find_node(G, a, kg) for a in avoid}
     if avoided & {s, t}:
         raise UsageError("cannot avoid an end of the path")
-    net = _walkable_network(G, via=via_set, avoid=avoided, directed=directed)
+    # built once per projection and options (igraph's copy too): later paths on the same
+    # graph only search
+    net = cached(
+        G,
+        (
+            "walkable",
+            frozenset(via_set or ()) if via_set is not None else None,
+            frozenset(avoided),
+            directed,
+        ),
+        lambda: _walkable_network(G, via=via_set, avoid=avoided, directed=directed),
+    )
     runner = choose_engine(engine, len(net))
     paths: list[EvidencePath] = []
     for nodes in k_shortest_paths(runner, net, s, t, k + _TIES):

@@ -28,18 +28,65 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from ..errors import QueryError
 
-__all__ = ["Bindings", "Pattern", "Store", "TooManyRows", "Triple"]
+__all__ = ["Bindings", "Blank", "Lex", "LexTerm", "Pattern", "Store", "TooManyRows", "Triple"]
 
 Triple = tuple[Node, Node, Node]
 #: A triple pattern: None matches anything.
 Pattern = tuple[Node | None, Node | None, Node | None]
 Bindings = Mapping[str, Node] | None
+
+
+class Blank(str):
+    """A blank node in lexical form: its id (as ``str(BNode)`` would give it)."""
+
+    __slots__ = ()
+
+
+class Lex(NamedTuple):
+    """A literal in lexical form: its text, language (``""`` when untagged) and datatype
+    IRI (``""`` for plain and language-tagged literals)."""
+
+    value: str
+    language: str = ""
+    datatype: str = ""
+
+
+#: A term in lexical form: an IRI is a plain ``str``, a blank node a :class:`Blank`, a
+#: literal a :class:`Lex`. Cheap to make and to hash, for bulk work over a whole store.
+LexTerm = str | Blank | Lex
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _index_add(index: dict, p: str, s: LexTerm, o: LexTerm) -> None:
+    by_subject = index.get(p)
+    if by_subject is None:
+        by_subject = index[p] = {}
+    found = by_subject.get(s)
+    if found is None:
+        by_subject[s] = [o]
+    elif o not in found:  # a triple held by two files
+        found.append(o)
+
+
+def lexical(term: Node) -> LexTerm:
+    """An rdflib term in lexical form (see :data:`LexTerm`)."""
+    if isinstance(term, Literal):
+        if term.language:
+            return Lex(str(term), term.language, "")
+        datatype = str(term.datatype) if term.datatype is not None else ""
+        return Lex(str(term), "", "" if datatype == _XSD_STRING else datatype)
+    if isinstance(term, BNode):
+        return Blank(term)
+    return str(term)
 
 
 class TooManyRows(QueryError):
@@ -94,6 +141,15 @@ class Store(ABC):
 
     # ------------------------------------------------------------ derived
     # Implemented on top of the methods above; backends may answer faster.
+
+    def lexical_index(self) -> dict[str, dict[LexTerm, list[LexTerm]]]:
+        """Every triple of the union in lexical form (see :data:`LexTerm`), by predicate then
+        subject: ``{p: {s: [o, ...]}}``, each object once. For bulk work such as the
+        network projection, which reads most of the graph: one pass over the store."""
+        index: dict[str, dict[LexTerm, list[LexTerm]]] = {}
+        for s, p, o in self.triples():
+            _index_add(index, lexical(p), lexical(s), lexical(o))
+        return index
 
     def files_with(self, pattern: Pattern) -> list[str]:
         """The files holding a triple that matches ``pattern``, in load order."""

@@ -35,7 +35,7 @@ from rdflib.term import Node
 
 from ..errors import DataError, QueryError, UsageError
 from ..namespaces import PREFIXES
-from .base import Bindings, Pattern, Store, TooManyRows, Triple
+from .base import Bindings, Blank, Lex, LexTerm, Pattern, Store, TooManyRows, Triple
 
 __all__ = ["OxigraphStore", "from_ox", "to_ox"]
 
@@ -77,13 +77,16 @@ def from_ox(term) -> Node | None:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     if isinstance(term, ox.BlankNode):
-        value = term.value
-        if len(value) <= 32 and _HEX.fullmatch(value):
-            # Oxigraph's own ids drop leading zeros; padded, every export writes them
-            # at one length (byte counts do not wobble from run to run)
-            return BNode("ox" + value.zfill(32))
-        return BNode(value)
+        return BNode(_blank_id(term.value))
     raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
+
+
+def _blank_id(value: str) -> str:
+    if len(value) <= 32 and _HEX.fullmatch(value):
+        # Oxigraph's own ids drop leading zeros; padded, every export writes them
+        # at one length (byte counts do not wobble from run to run)
+        return "ox" + value.zfill(32)
+    return value
 
 
 def to_ox(term: Node):
@@ -102,6 +105,12 @@ def to_ox(term: Node):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise UsageError(f"cannot use {term!r} as an RDF term")
+
+
+def _lex_other(term) -> Blank:
+    if isinstance(term, ox.BlankNode):
+        return Blank(_blank_id(term.value))
+    raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
 
 
 def _pattern(pattern: Pattern):
@@ -286,6 +295,36 @@ class OxigraphStore(Store):
             return
         for q in self._store.quads_for_pattern(s, p, o, None):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def lexical_index(self) -> dict[str, dict[LexTerm, list[LexTerm]]]:
+        named, literal = ox.NamedNode, ox.Literal
+        index: dict[str, dict[LexTerm, list[LexTerm]]] = {}
+        # one loop, no calls per quad: this reads every triple of the store
+        for q in self._store.quads_for_pattern(None, None, None, None):
+            s, o = q.subject, q.object
+            s = s.value if type(s) is named else _lex_other(s)
+            kind = type(o)
+            if kind is named:
+                o = o.value
+            elif kind is literal:
+                lang = o.language
+                if lang:
+                    o = Lex(o.value, lang, "")
+                else:
+                    dt = o.datatype.value
+                    o = Lex(o.value, "", "" if dt == _XSD_STRING else dt)
+            else:
+                o = _lex_other(o)
+            p = q.predicate.value
+            by_subject = index.get(p)
+            if by_subject is None:
+                by_subject = index[p] = {}
+            found = by_subject.get(s)
+            if found is None:
+                by_subject[s] = [o]
+            elif o not in found:  # a triple held by two files
+                found.append(o)
+        return index
 
     def file_triples(self, name: str, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
         graph = self._graphs.get(name)
