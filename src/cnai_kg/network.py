@@ -74,6 +74,7 @@ from rdflib.term import Node
 from .errors import EntityNotFound, UsageError
 from .kg import ENTITY_EXCLUDED, LANGS, KnowledgeGraph, default_lang, lang_order
 from .namespaces import CNAI, ORG, SCHEMA
+from .progress import task
 from .resolve import normalize
 from .store.base import Blank, Lex, LexTerm
 
@@ -752,12 +753,20 @@ def to_networkx(
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
     keep_status = resolve_status(status)
-    with _gc_paused():
-        return _project(kg, lang, keep_status, classes, relations, partnerships, directed, claims)
+    with _gc_paused(), task("projecting the network", total=len(_STEPS)) as step:
+        return _project(
+            kg, lang, keep_status, classes, relations, partnerships, directed, claims, step
+        )
 
 
-def _project(kg, lang, keep_status, classes, relations, partnerships, directed, claims):
+#: The steps of a projection, as its progress reports them.
+_STEPS = ("reading the store", "nodes", "statements", "n-ary facts", "building the graph")
+
+
+def _project(kg, lang, keep_status, classes, relations, partnerships, directed, claims, step):
+    step(0, note=_STEPS[0])
     reader = _Reader(kg, lang)
+    step(1, note=_STEPS[1])
     keep_classes = {_iri(c) for c in resolve_classes(kg, classes)} if classes is not None else None
     wanted = _resolve_kg_relations(kg, relations) if relations is not None else None
 
@@ -785,11 +794,14 @@ def _project(kg, lang, keep_status, classes, relations, partnerships, directed, 
     for node in sorted(nodes, key=lambda n: node_ids[n]):
         G.add_node(node_ids[node], **_node_attributes(reader, node, keep_classes))
 
+    step(2, note=_STEPS[2])
     edges = list(_direct_edges(reader, node_ids))
+    step(3, note=_STEPS[3])
     if partnerships == "collapse":
         edges += _collapsed_edges(reader, node_ids, directed, claims)
     else:
         edges += _fact_node_edges(reader, node_ids)
+    step(4, note=_STEPS[4])
     for u, v, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"])):
         if wanted is not None and attrs["relation"] not in wanted:
             continue
@@ -801,6 +813,7 @@ def _project(kg, lang, keep_status, classes, relations, partnerships, directed, 
             if G.has_edge(u, v, key):
                 continue
         G.add_edge(u, v, key=key, **attrs)  # every attribute of EDGE_ATTRIBUTES, in order
+    step(5, note="done")
     return G
 
 

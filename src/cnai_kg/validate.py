@@ -13,6 +13,7 @@ from . import resources
 from .errors import ShapeViolation, Violation
 from .io import parse_rdf
 from .namespaces import SH
+from .progress import task
 
 __all__ = ["Report", "Violation", "shapes_graph", "validate"]
 
@@ -51,14 +52,27 @@ def validate(kg, *, inference: bool = True, shapes: Graph | None = None) -> Repo
     >>> validate(cnai_kg.load()).conforms
     True
     """
-    conforms, results, _ = shacl_validate(
-        kg.to_rdflib(),
-        shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="rdfs" if inference else "none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,
-    )
+    with task("validating", total=3) as step:
+        step(0, note="reading the store")
+        data = kg.to_rdflib()
+        step(1, note="checking the shapes" + (" (with RDFS inference)" if inference else ""))
+        conforms, results, _ = shacl_validate(
+            data,
+            shacl_graph=shapes if shapes is not None else shapes_graph(),
+            inference="rdfs" if inference else "none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=True,
+        )
+        step(2, note="reading the results")
+        violations = _violations(kg, results)
+        step(3, note="done")
+    violations.sort(key=lambda v: (v.file or "", v.label, v.path, v.message))
+    real = [v for v in violations if v.severity == "sh:Violation"]
+    return Report(conforms=not real, violations=violations)
+
+
+def _violations(kg, results: Graph) -> list[Violation]:
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
@@ -81,9 +95,7 @@ def validate(kg, *, inference: bool = True, shapes: Graph | None = None) -> Repo
                 else str(value),
             )
         )
-    violations.sort(key=lambda v: (v.file or "", v.label, v.path, v.message))
-    real = [v for v in violations if v.severity == "sh:Violation"]
-    return Report(conforms=not real, violations=violations)
+    return violations
 
 
 def _describe(kg, node) -> str:

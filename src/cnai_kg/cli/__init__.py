@@ -193,6 +193,10 @@ def cli(
     named by any label or alias in English, Korean or Chinese, by CURIE
     (kg:CATL) or by IRI.
     """
+    from ..progress import show_with
+    from ._progress import activity
+
+    show_with(activity)  # long work (projection, validation) shows a bar on a terminal
     ctx.obj = State(
         data_files=data,
         shipped=not no_shipped,

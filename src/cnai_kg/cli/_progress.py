@@ -1,10 +1,11 @@
-"""Progress on a terminal for long work (loading, validating), silent everywhere else.
+"""Progress on a terminal for long work (loading, projecting, validating, rendering), silent
+everywhere else. Library work reports through :mod:`cnai_kg.progress`.
 
 Nothing is shown when stderr is not a terminal (pipes, files, CI), when
 ``TERM`` is ``dumb``, or when ``CNAI_KG_PROGRESS=0``; and even on a terminal
-the bar appears only once the work has taken :data:`DELAY` seconds, so quick
-commands print exactly what they always printed. The bar is transient: it is
-erased when the work ends.
+the bar appears only once the work has taken :data:`DELAY` seconds
+(``CNAI_KG_PROGRESS_DELAY``), so quick commands print exactly what they always
+printed. The bar is transient: it is erased when the work ends.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from contextlib import contextmanager
 
 __all__ = ["DELAY", "activity", "enabled"]
 
-#: Seconds of work before a bar appears.
+#: Seconds of work before a bar appears (``$CNAI_KG_PROGRESS_DELAY`` overrides it).
 DELAY = 0.7
+
+
+def _delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get("CNAI_KG_PROGRESS_DELAY", DELAY)))
+    except ValueError:
+        return DELAY
 
 
 def enabled() -> bool:
@@ -100,9 +108,13 @@ def activity(description: str, total: int | None = None):
     work = _Activity(description, total)
     timer = None
     if enabled():
-        timer = threading.Timer(DELAY, work.show)
-        timer.daemon = True
-        timer.start()
+        delay = _delay()
+        if delay == 0:
+            work.show()
+        else:
+            timer = threading.Timer(delay, work.show)
+            timer.daemon = True
+            timer.start()
     try:
         yield work
     finally:
