@@ -334,7 +334,8 @@ class _QuietIllTyped(logging.Filter):
         return not str(record.msg).startswith("Failed to convert Literal lexical form")
 
 
-def _install_literal_rules() -> None:
+def install_literal_rules() -> None:
+    """cnai-kg's reading of literals in rdflib (again, after a library reset them)."""
     from rdflib import term
 
     # rdflib reads "NaN"^^xsd:decimal as Decimal("NaN"), which cannot be compared with
@@ -346,7 +347,7 @@ def _install_literal_rules() -> None:
         term_logger.addFilter(_QuietIllTyped())
 
 
-_install_literal_rules()
+install_literal_rules()
 
 
 def _line_of(data: bytes, lexical: str) -> int | None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 
 from .errors import UsageError
+from .io import install_literal_rules
 from .namespaces import PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -148,9 +149,14 @@ def closure(kg: KnowledgeGraph, profile: str = "rdfs") -> Graph:
     graph += kg.to_rdflib()
     graph += vocabulary_axioms()
     semantics = getattr(owlrl, PROFILES[profile])
-    owlrl.DeductiveClosure(
-        semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(graph)
+    try:
+        owlrl.DeductiveClosure(
+            semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+        ).expand(graph)
+    finally:
+        # owlrl ends by restoring rdflib's own literal conversions for the whole process,
+        # undoing ours ("NaN"^^xsd:decimal ill-typed): put them back
+        install_literal_rules()
     with _LOCK:
         _CACHE.setdefault(kg, {})[profile] = (size, graph)
     return graph

@@ -204,6 +204,16 @@ def test_nan_decimal_beside_a_number_does_not_crash_export_or_render(tmp_path):
     assert not Literal("-1.50", datatype=XSD.decimal).ill_typed
 
 
+def test_reasoning_does_not_undo_the_reading_of_decimals():
+    """owlrl restores rdflib's literal conversions for the whole process when it ends."""
+    from rdflib.namespace import XSD
+
+    from cnai_kg.reason import closure
+
+    closure(cnai_kg.load(), "rdfs")  # a new graph: its closure is computed, not cached
+    assert Literal("NaN", datatype=XSD.decimal).ill_typed
+
+
 def test_ill_typed_literal_is_reported_once_in_one_line(tmp_path):
     data = tmp_path / "typed.ttl"
     data.write_text(PREFIXES + '\nkg:X kg:n 5 .\nkg:X kg:n "abc"^^xsd:integer .\n')
