@@ -140,6 +140,20 @@ def test_file_size_limit_is_one_line_and_leaves_no_file(tmp_path, args):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_file_size_limit_while_building_the_store_cache_is_one_line(tmp_path):
+    cache = tmp_path / "cache"
+    code, out, err = cnai(
+        "show", "CATL", preexec=_small_file_limit, env={"CNAI_KG_CACHE_DIR": str(cache)}
+    )
+    assert code == 2, err
+    assert one_line(err) == (
+        f"Error: {cache / 'stores'}: cannot write: File too large (building the store cache; "
+        "free some space, set CNAI_KG_CACHE_DIR or use --no-cache)"
+    )
+    assert out == b""
+    assert list((cache / "stores").iterdir()) == []  # no half-built store left
+
+
 def test_file_size_limit_on_stdout_is_one_line(tmp_path):
     # Python ignores SIGXFSZ: a redirected stdout used to be cut at the limit, exit 0
     with open(tmp_path / "out.ttl", "wb") as out:

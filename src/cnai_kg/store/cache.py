@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import CnaiKgError, UsageError, WriteError
 
 __all__ = ["KEEP", "cache_dir", "clear", "info", "open_or_build"]
 
@@ -197,6 +197,17 @@ def open_or_build(files: Iterable[tuple[str, str | Path]], *, trusted: int = 0, 
             os.rename(tmp, final)
         except OSError:  # another command built the same store first: use that one
             shutil.rmtree(tmp, ignore_errors=True)
+    except CnaiKgError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except OSError as e:  # writing the store: disk full, file too large, read-only
+        shutil.rmtree(tmp, ignore_errors=True)
+        reason = e.strerror or str(e).rsplit(": ", 1)[-1]  # Oxigraph: a chain of contexts
+        raise WriteError(
+            stores,
+            f"{reason} (building the store cache; free some space, set {CACHE_ENV} "
+            "or use --no-cache)",
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
