@@ -610,10 +610,11 @@ def test_vis_network_comes_from_the_pyvis_package():
 def test_missing_vis_network_is_one_clear_error(monkeypatch, tmp_path):
     (tmp_path / "lib").mkdir()
     monkeypatch.setattr(
-        render_mod.importlib_resources,
-        "files",
-        lambda package: tmp_path if package == "pyvis" else None,
+        render_mod, "_package_dir", lambda package: tmp_path if package == "pyvis" else None
     )
+    with pytest.raises(AssetMissing, match=r"^vis-network not found in the pyvis package"):
+        vis_network_assets.__wrapped__()
+    monkeypatch.setattr(render_mod, "_package_dir", lambda package: None)  # not installed
     with pytest.raises(AssetMissing, match=r"^vis-network not found in the pyvis package"):
         vis_network_assets.__wrapped__()
 
