@@ -42,7 +42,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -474,6 +474,7 @@ def render(
     layout_threshold: int = LAYOUT_THRESHOLD,
     seed: int = 7,
     height: int = 640,
+    progress: Callable[[int, int | None, str], None] | None = None,
 ) -> GraphView:
     """An interactive view of ``kg``, or of part of it.
 
@@ -511,6 +512,8 @@ def render(
         precomputed positions (:func:`community_layout`), settles, then stops
     seed : seed of both layouts, so a view is reproducible
     height : pixel height of the inline notebook display
+    progress : called as ``progress(done, total, what)`` as the work goes on
+        (projecting, measuring, laying out, then node by node), for a progress bar
 
     Returns
     -------
@@ -559,6 +562,8 @@ def render(
         default = tuple(c for c in STORY_CLASSES if partnerships == "nodes" or c in default)
     if status is None and scope == "all":
         status = "all"
+    step = progress or _silent
+    step(0, None, "projecting")
     G = to_networkx(
         kg,
         partnerships=partnerships,
@@ -599,7 +604,10 @@ def render(
             + (" and relations" if relations else "")
         )
 
+    n = G.number_of_nodes()
+    step(0, n, "measuring")
     scores = _measure(G, size_by, layout_threshold)
+    step(0, n, "laying out")
     big = layout == "precomputed" or (layout == "auto" and G.number_of_nodes() > layout_threshold)
     # physics starts from the precomputed layout too, so it settles in fewer iterations
     positions = community_layout(G, seed=seed)
@@ -616,11 +624,16 @@ def render(
         focus=named[0] if focus is not None else None,
         seed=seed,
         hidden=STORY_HIDDEN if story else (),
+        progress=step,
     )
     view.title = title or _default_title(G, lang, view)
     view.hops = hop_records
     view.height = height
     return view
+
+
+def _silent(done: int, total: int | None = None, what: str = "") -> None:
+    """No progress shown."""
 
 
 def _walkable(G: nx.Graph) -> nx.Graph:
@@ -846,6 +859,7 @@ def _assemble(
     focus,
     seed,
     hidden=(),
+    progress=None,
 ) -> GraphView:
     ui = UI[lang]
     terms = _Terms(kg)
@@ -858,7 +872,10 @@ def _assemble(
     kind_count: Counter[Kind] = Counter()
     group_count: Counter[str] = Counter()
     nodes, node_info, facts = [], {}, {}
-    for node in sorted(G):
+    step, total = progress or _silent, G.number_of_nodes()
+    for done, node in enumerate(sorted(G)):
+        if done % 500 == 0:
+            step(done, total, "details")
         d = G.nodes[node]
         kind = _kind(d)
         kind_count[kind] += 1
@@ -896,6 +913,7 @@ def _assemble(
             info["fact"] = node
         node_info[node] = info
 
+    step(total, total, "details")
     edges, relations = [], {}
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         rel = d["relation"]
