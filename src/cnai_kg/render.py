@@ -36,11 +36,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
+import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -53,7 +55,7 @@ from rdflib.term import Node
 
 from .errors import CnaiKgError, UsageError
 from .io import atomic_write
-from .kg import LANGS, KnowledgeGraph, default_lang
+from .kg import _LABEL_PREDICATES, LANGS, KnowledgeGraph, _ordered, default_lang
 from .namespaces import CNAI, ORG
 from .network import PARTNERSHIP_MODES, find_node, to_networkx
 
@@ -84,6 +86,8 @@ LAYOUTS = ("auto", "physics", "precomputed")
 LAYOUT_THRESHOLD = 1000
 #: Betweenness on views larger than LAYOUT_THRESHOLD samples this many sources (networkx ``k``).
 BETWEENNESS_SAMPLE = 256
+#: Iterations of each Fruchterman-Reingold layout in :func:`community_layout`.
+FR_ITERATIONS = 200
 #: Labels drawn on the canvas are cut to this length (the details panel has the full text).
 MAX_LABEL = 42
 
@@ -218,6 +222,15 @@ _NOT_ATTRIBUTES = {
     CNAI.caveat,
     RDFS.comment,
 }
+
+#: Terms looked up for every node (rdflib namespaces build a term on each access).
+_HAS_PARTICIPATION, _ORGANIZATION, _ALT_LABEL = (
+    CNAI.hasParticipation,
+    ORG.organization,
+    SKOS.altLabel,
+)
+#: Node attributes of the projection shown first in the details, with their term.
+_PLACED = (("sector", CNAI.Sector), ("region", CNAI.region), ("hub", CNAI.AIHub))
 
 #: Interface strings, by language.
 UI = {
@@ -461,6 +474,7 @@ def render(
     layout_threshold: int = LAYOUT_THRESHOLD,
     seed: int = 7,
     height: int = 640,
+    progress: Callable[[int, int | None, str], None] | None = None,
 ) -> GraphView:
     """An interactive view of ``kg``, or of part of it.
 
@@ -498,6 +512,8 @@ def render(
         precomputed positions (:func:`community_layout`), settles, then stops
     seed : seed of both layouts, so a view is reproducible
     height : pixel height of the inline notebook display
+    progress : called as ``progress(done, total, what)`` as the work goes on
+        (projecting, measuring, laying out, then node by node), for a progress bar
 
     Returns
     -------
@@ -546,6 +562,8 @@ def render(
         default = tuple(c for c in STORY_CLASSES if partnerships == "nodes" or c in default)
     if status is None and scope == "all":
         status = "all"
+    step = progress or _silent
+    step(0, None, "projecting")
     G = to_networkx(
         kg,
         partnerships=partnerships,
@@ -586,7 +604,10 @@ def render(
             + (" and relations" if relations else "")
         )
 
+    n = G.number_of_nodes()
+    step(0, n, "measuring")
     scores = _measure(G, size_by, layout_threshold)
+    step(0, n, "laying out")
     big = layout == "precomputed" or (layout == "auto" and G.number_of_nodes() > layout_threshold)
     # physics starts from the precomputed layout too, so it settles in fewer iterations
     positions = community_layout(G, seed=seed)
@@ -603,11 +624,16 @@ def render(
         focus=named[0] if focus is not None else None,
         seed=seed,
         hidden=STORY_HIDDEN if story else (),
+        progress=step,
     )
     view.title = title or _default_title(G, lang, view)
     view.hops = hop_records
     view.height = height
     return view
+
+
+def _silent(done: int, total: int | None = None, what: str = "") -> None:
+    """No progress shown."""
 
 
 def _walkable(G: nx.Graph) -> nx.Graph:
@@ -665,15 +691,16 @@ def _measure(G: nx.Graph, size_by: str, threshold: int) -> dict[str, float]:
 def community_layout(
     G: nx.Graph, *, seed: int = 7, max_community: int = 400, spacing: float = 80.0
 ) -> dict:
-    """Positions (in pixels) for a large graph, in close to linear time.
+    """Positions (in pixels) for a large graph, in close to linear time, in igraph's C code.
 
-    ``nx.spring_layout`` on a whole 10,000-node graph takes minutes (every
-    iteration is quadratic). Up to ``max_community`` nodes that is what this
-    does; beyond, the graph is cut into communities by label propagation
-    (linear time; a community still larger than ``max_community`` is cut again
-    with Louvain), each community gets its own ``spring_layout`` in a disc that
-    grows with its size, and the discs are placed by ``spring_layout`` on the
-    graph of communities, whose edges are weighted by the links between them.
+    Up to ``max_community`` nodes the graph gets one Fruchterman-Reingold layout
+    (:meth:`igraph.Graph.layout_fruchterman_reingold`); beyond, it is cut into
+    communities by Louvain (:meth:`igraph.Graph.community_multilevel`; a
+    community still larger than ``max_community`` is cut again), each community gets its own
+    layout in a disc that grows with its size, and the discs are placed by a
+    layout of the graph of communities, whose edges are weighted by the links
+    between them. igraph draws from a ``random.Random(seed)`` meanwhile, so the
+    positions depend only on the graph and ``seed``.
 
     Examples
     --------
@@ -681,49 +708,112 @@ def community_layout(
     >>> sorted(pos) == list(range(5))
     True
     """
-    simple = nx.Graph(G)
-    simple.remove_edges_from(nx.selfloop_edges(simple))
-    if simple.number_of_nodes() == 0:
+    import igraph
+
+    nodes = sorted(G, key=str)
+    if not nodes:
         return {}
-    if simple.number_of_nodes() <= max_community:
-        pending = [set(simple)]
-    else:
-        pending = [set(c) for c in nx.community.label_propagation_communities(simple)]
-    communities: list[set] = []
-    while pending:
-        comm = pending.pop()
-        if len(comm) > max_community:
-            parts = nx.community.louvain_communities(simple.subgraph(comm), seed=seed)
-            if len(parts) > 1:
-                pending.extend(set(p) for p in parts)
+    index = {n: i for i, n in enumerate(nodes)}
+    g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges() if u != v])
+    g.simplify()
+    rng = random.Random(seed)
+    # igraph draws from Python's random module unless told otherwise
+    igraph.set_random_number_generator(rng)
+    try:
+        if len(nodes) <= max_community:
+            pending = [list(range(len(nodes)))]
+        else:
+            pending = _members(g.community_multilevel().membership)
+        communities: list[list[int]] = []
+        while pending:
+            comm = pending.pop()
+            if len(comm) > max_community:
+                parts = _members(g.induced_subgraph(comm).community_multilevel().membership)
+                if len(parts) > 1:
+                    pending.extend([comm[i] for i in p] for p in parts)
+                    continue
+            communities.append(sorted(comm))  # induced_subgraph keeps vertex order
+        communities.sort(key=lambda c: (-len(c), min(str(nodes[i]) for i in c)))
+        where = [0] * len(nodes)
+        for i, comm in enumerate(communities):
+            for v in comm:
+                where[v] = i
+        links = {
+            (min(where[a], where[b]), max(where[a], where[b]))
+            for a, b in g.get_edgelist()
+            if where[a] != where[b]
+        }
+        radii = [max(2.0, math.sqrt(len(c))) * spacing for c in communities]
+        spread = 3 * sum(radii) / math.sqrt(len(communities))
+        centers = _place_communities(len(communities), sorted(links), radii, rng)
+        positions = {}
+        for i, comm in enumerate(communities):
+            cx, cy = centers[i][0] * spread, centers[i][1] * spread
+            if len(comm) == 1:
+                positions[nodes[comm[0]]] = (cx, cy)
                 continue
-        communities.append(comm)
-    communities.sort(key=lambda c: (-len(c), min(map(str, c))))
-    where = {node: i for i, comm in enumerate(communities) for node in comm}
-    quotient = nx.Graph()
-    quotient.add_nodes_from(range(len(communities)))
-    for a, b in simple.edges():
-        ca, cb = where[a], where[b]
-        if ca != cb:
-            w = quotient.get_edge_data(ca, cb, {"weight": 0})["weight"]
-            quotient.add_edge(ca, cb, weight=w + 1)
-    radii = [max(2.0, math.sqrt(len(c))) * spacing for c in communities]
-    spread = 3 * sum(radii) / math.sqrt(len(communities))
-    centers = (
-        nx.spring_layout(quotient, seed=seed, weight="weight")
-        if len(communities) > 1
-        else {0: (0.0, 0.0)}
-    )
-    positions = {}
-    for i, comm in enumerate(communities):
-        cx, cy = centers[i][0] * spread, centers[i][1] * spread
-        if len(comm) == 1:
-            positions[next(iter(comm))] = (cx, cy)
-            continue
-        local = nx.spring_layout(simple.subgraph(comm), seed=seed)
-        for node, (x, y) in local.items():
-            positions[node] = (cx + x * radii[i], cy + y * radii[i])
+            local = _fr_unit(g.induced_subgraph(comm) if len(comm) < len(nodes) else g, rng)
+            for v, (x, y) in zip(comm, local, strict=True):
+                positions[nodes[v]] = (cx + x * radii[i], cy + y * radii[i])
+    finally:
+        igraph.set_random_number_generator(random)
     return {n: (round(float(x)), round(float(y))) for n, (x, y) in positions.items()}
+
+
+def _members(membership: list[int]) -> list[list[int]]:
+    """The vertices of each community, from igraph's membership vector (iterating
+    igraph's clustering rescans every vertex for each community)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for v, c in enumerate(membership):
+        out[c].append(v)
+    return [out[c] for c in sorted(out)]
+
+
+def _place_communities(
+    count: int, links: list[tuple[int, int]], radii: list[float], rng: random.Random
+) -> list[tuple[float, float]]:
+    """Centres of the communities, within the unit disc: those linked to others laid
+    out together in the middle (an area in proportion to theirs), the rest (often
+    single nodes) on a sunflower spiral around them, the largest nearest."""
+    import igraph
+
+    if count == 1:
+        return [(0.0, 0.0)]
+    linked = sorted({i for pair in links for i in pair})
+    alone = [i for i in range(count) if i not in set(linked)]
+    centers: list[tuple[float, float]] = [(0.0, 0.0)] * count
+    core = 0.0
+    if linked:
+        if alone:
+            area = sum(radii[i] ** 2 for i in linked) / sum(r**2 for r in radii)
+            core = max(0.3, math.sqrt(area))
+        else:
+            core = 1.0
+        at = {c: i for i, c in enumerate(linked)}
+        graph = igraph.Graph(n=len(linked), edges=[(at[a], at[b]) for a, b in links])
+        for c, (x, y) in zip(linked, _fr_unit(graph, rng), strict=True):
+            centers[c] = (x * core, y * core)
+    golden = math.pi * (3 - math.sqrt(5))
+    for j, c in enumerate(alone):  # equal area each, outward from the core
+        r = math.sqrt(core**2 + (1 - core**2) * (j + 0.5) / len(alone))
+        centers[c] = (r * math.cos(j * golden), r * math.sin(j * golden))
+    return centers
+
+
+def _fr_unit(g, rng: random.Random) -> list[tuple[float, float]]:
+    """A Fruchterman-Reingold layout of ``g`` from seeded start positions,
+    centred on 0 and scaled so the largest coordinate is 1 (as networkx's)."""
+    half = math.sqrt(g.vcount()) / 2  # the spread of igraph's own random start
+    start = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in range(g.vcount())]
+    # the grid variant (repulsion from nearby nodes only) is close to linear but
+    # packs dense groups onto each other: only for what would take seconds without
+    coords = g.layout_fruchterman_reingold(
+        seed=start, grid=g.vcount() > 1000, niter=FR_ITERATIONS
+    ).coords
+    mx = sum(x for x, _ in coords) / len(coords)
+    my = sum(y for _, y in coords) / len(coords)
+    scale = max(max(abs(x - mx), abs(y - my)) for x, y in coords) or 1.0
+    return [((x - mx) / scale, (y - my) / scale) for x, y in coords]
 
 
 # --------------------------------------------------------------------------- assembling
@@ -769,8 +859,10 @@ def _assemble(
     focus,
     seed,
     hidden=(),
+    progress=None,
 ) -> GraphView:
     ui = UI[lang]
+    terms = _Terms(kg)
     path_set = set(path or ())
     path_pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)} if path else set()
     group_of, group_color = _groups(G, color_by, ui) if color_by != "class" else ({}, {})
@@ -780,7 +872,10 @@ def _assemble(
     kind_count: Counter[Kind] = Counter()
     group_count: Counter[str] = Counter()
     nodes, node_info, facts = [], {}, {}
-    for node in sorted(G):
+    step, total = progress or _silent, G.number_of_nodes()
+    for done, node in enumerate(sorted(G)):
+        if done % 500 == 0:
+            step(done, total, "details")
         d = G.nodes[node]
         kind = _kind(d)
         kind_count[kind] += 1
@@ -809,15 +904,16 @@ def _assemble(
             record["borderWidth"] = 4
             record["font"] = {"size": 18}
         nodes.append(record)
-        info = _node_info(kg, d, lang, G)
+        info = _node_info(terms, d, lang, G)
         info["measure"] = [ui[size_by], round(float(scores.get(node, 0.0)), 4)]
         if group_of:
             info["group"] = group_of[node]
         if kind.key in _FACT_KINDS:
-            facts[node] = _fact_info(kg, URIRef(d["iri"]), lang)
+            facts[node] = _fact_info(terms, URIRef(d["iri"]), lang)
             info["fact"] = node
         node_info[node] = info
 
+    step(total, total, "details")
     edges, relations = [], {}
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         rel = d["relation"]
@@ -836,7 +932,7 @@ def _assemble(
             record["dashes"] = True
             record["status"] = "proposed"
         if d.get("fact"):
-            fact = kg.curie(URIRef(d["fact"]))
+            fact = terms.curie(URIRef(d["fact"]))
             record["fact"] = fact
             if fact not in facts:
                 facts[fact] = _edge_fact(d)
@@ -887,30 +983,75 @@ def _node_color(color: str, *, marked: bool = False) -> dict:
     }
 
 
-def _node_info(kg: KnowledgeGraph, d: dict, lang: str, G: nx.Graph) -> dict:
+class _Terms:
+    """The knowledge graph as one render asks it: the label and CURIE of each term
+    are looked up once (a view repeats the same predicates, cities and sectors on
+    thousands of nodes); everything else goes to the graph itself."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self._labels: dict[tuple[Node, str | None], str] = {}
+        self._curies: dict[Node, str] = {}
+
+    def label(self, node: Node, lang: str | None = None) -> str:
+        key = (node, lang)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = self.kg.label(node, lang)
+        return found
+
+    def curie(self, node: Node) -> str:
+        found = self._curies.get(node)
+        if found is None:
+            found = self._curies[node] = self.kg.curie(node)
+        return found
+
+    def __contains__(self, triple) -> bool:
+        return triple in self.kg
+
+    def __getattr__(self, name: str):
+        return getattr(self.kg, name)
+
+
+def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph) -> dict:
     iri = URIRef(d["iri"])
-    labels = kg.labels(iri)
+    # one look-up for the node's own triples: labels, aliases and attributes
+    own = list(kg.triples((iri, None, None)))
+    objects: dict[Node, set[Node]] = defaultdict(set)
+    for _, p, o in own:
+        objects[p].add(o)
+    labels: dict[str, list[str]] = defaultdict(list)  # as KnowledgeGraph.labels
+    for pred in _LABEL_PREDICATES:
+        for lit in _ordered(objects.get(pred, ())):
+            if isinstance(lit, Literal) and str(lit) not in labels[lit.language or ""]:
+                labels[lit.language or ""].append(str(lit))
+    aliases: dict[str, list[str]] = defaultdict(list)  # as KnowledgeGraph.aliases
+    for lit in _ordered(objects.get(_ALT_LABEL, ())):
+        aliases[getattr(lit, "language", None) or ""].append(str(lit))
     info = {
         "label": d["label"],
         "iri": d["iri"],
         "kind": d.get("class_label") or _OTHER_LABEL[lang],
         "labels": {code: labels[code] for code in (*LANGS, "") if labels.get(code)},
-        "aliases": kg.aliases(iri),
-        "attrs": _attributes(kg, G, iri, lang),
+        "aliases": {k: sorted(v) for k, v in aliases.items()},
+        "attrs": _attributes(kg, G, iri, lang, own),
         "file": kg.file_of(iri),
     }
-    for key, term in (("sector", CNAI.Sector), ("region", CNAI.region), ("hub", CNAI.AIHub)):
+    for key, term in _PLACED:
         if d.get(key):
             name = _pred_label(kg, term, lang)
             info["attrs"].insert(0, [name[:1].upper() + name[1:], d[key]])
     return info
 
 
-def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list[list[str]]:
-    """Values of ``iri`` that are not edges of the view: literals, blank nodes (a
-    quantity), and terms that are not nodes (a status, a partner role)."""
+def _attributes(
+    kg: _Terms, G: nx.Graph, iri: URIRef, lang: str, own: list[tuple[Node, Node, Node]]
+) -> list[list[str]]:
+    """Values of ``iri`` (its triples ``own``) that are not edges of the view:
+    literals, blank nodes (a quantity), and terms that are not nodes (a status, a
+    partner role)."""
     by_pred: dict[URIRef, list[Node]] = defaultdict(list)
-    for _, p, o in kg.triples((iri, None, None)):
+    for _, p, o in own:
         if p in _NOT_ATTRIBUTES or (isinstance(o, URIRef) and kg.curie(o) in G):
             continue
         by_pred[p].append(o)
@@ -925,11 +1066,9 @@ def _attributes(kg: KnowledgeGraph, G: nx.Graph, iri: URIRef, lang: str) -> list
         )
         for value in literals + others:
             out.append([_pred_label(kg, p, lang), value])
-    if (iri, CNAI.hasParticipation, None) in kg or (None, ORG.organization, iri) in kg:
-        for m in sorted(
-            set(kg.objects(iri, CNAI.hasParticipation)) | set(kg.subjects(ORG.organization, iri)),
-            key=str,
-        ):
+    participations = {o for _, p, o in own if p == _HAS_PARTICIPATION}
+    if participations or (None, _ORGANIZATION, iri) in kg:
+        for m in sorted(participations | set(kg.subjects(_ORGANIZATION, iri)), key=str):
             member, role = kg.value(m, ORG.member), kg.value(m, ORG.role)
             if member is not None:
                 who = kg.label(member, lang)
@@ -1135,7 +1274,22 @@ def safe_json(value) -> str:
     >>> print(safe_json({"label": "</script><b>&"}))
     {"label": "\\u003c/script\\u003e\\u003cb\\u003e\\u0026"}
     """
-    return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
+    text = json.dumps(value, ensure_ascii=False)
+    # str.replace per character: far faster than str.translate on a page of megabytes
+    for char, escape in _JSON_ESCAPES.items():
+        text = text.replace(chr(char), escape)
+    return text
+
+
+def _package_dir(name: str) -> Path | None:
+    """The folder of an installed package, found without importing it (importing
+    pyvis imports IPython, half a second); None when it is not installed."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = spec.submodule_search_locations if spec is not None else None
+    return Path(next(iter(locations))) if locations else None
 
 
 @cache
@@ -1146,9 +1300,9 @@ def vis_network_assets() -> tuple[str, str]:
     the newest one found is used. Nothing of it is copied into cnai-kg.
     """
     try:
-        lib = importlib_resources.files("pyvis") / "lib"
+        lib = _package_dir("pyvis") / "lib"
         folders = [p for p in lib.iterdir() if p.name.startswith("vis-")]
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+    except (TypeError, FileNotFoundError, NotADirectoryError):
         folders = []
 
     def version(p) -> tuple[int, ...]:
