@@ -92,3 +92,15 @@ def test_the_command_line_shows_a_bar_on_a_terminal_only(tmp_path):
     )
     assert piped.returncode == 0, piped.stderr
     assert "projecting" not in piped.stderr and "projecting" not in piped.stdout
+
+
+def test_a_rendering_shows_the_projection_inside_it_on_one_line(kg, recorded):
+    view = kg.render(scope="all")
+    tasks = [r for r in recorded if r[0] == "task"]
+    assert tasks == [("task", "rendering", None)]  # the projection opened no second display
+    notes = [note for _, _, note in recorded[1:]]
+    assert notes[:2] == ["projecting", "projecting the network: reading the store"]
+    assert "projecting the network: done" in notes
+    after = notes[notes.index("projecting the network: done") + 1 :]
+    assert after[:2] == ["measuring", "laying out"] and set(after[2:]) == {"details"}
+    assert recorded[-1][1] == len(view.nodes)

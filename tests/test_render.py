@@ -710,15 +710,3 @@ def test_same_view_on_the_rdflib_store(kg):
     view = kg.render(lang="ko", scope="all")
     assert (other.node_ids, other.edge_triples) == (view.node_ids, view.edge_triples)
     assert (other.node_info, other.facts) == (view.node_info, view.facts)
-
-
-def test_progress_is_reported_step_by_step(mini):
-    calls = []
-    view = render(
-        mini, progress=lambda done, total=None, what="": calls.append((done, total, what))
-    )
-    steps = [what for _, _, what in calls]
-    assert steps[:3] == ["projecting", "measuring", "laying out"]
-    assert steps[-1] == "details"
-    assert calls[-1][:2] == (len(view.nodes), len(view.nodes))
-    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)

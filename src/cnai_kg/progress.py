@@ -27,6 +27,8 @@ Step = Callable[..., None]
 Display = Callable[[str, int | None], AbstractContextManager[Step]]
 
 _display: Display | None = None
+#: The step of the task being shown: a task started inside it reports through it.
+_shown: Step | None = None
 
 
 def _nothing(done: int, total: int | None = None, note: str = "") -> None:
@@ -35,13 +37,28 @@ def _nothing(done: int, total: int | None = None, note: str = "") -> None:
 
 @contextmanager
 def task(description: str, total: int | None = None) -> Iterator[Step]:
-    """A block of long work: ``with task("validating", total=3) as step: step(1, note=...)``."""
-    display = _display
+    """A block of long work: ``with task("validating", total=3) as step: step(1, note=...)``.
+
+    A task started inside another (the projection inside a rendering) is shown on the
+    outer one's line, its description before its notes: one display at a time."""
+    global _shown
+    display, outer = _display, _shown
     if display is None:
         yield _nothing
         return
+    if outer is not None:
+
+        def inner(done: int, total: int | None = None, note: str = "") -> None:
+            outer(done, total, f"{description}: {note}" if note else description)
+
+        yield inner
+        return
     with display(description, total) as step:
-        yield step
+        _shown = step
+        try:
+            yield step
+        finally:
+            _shown = None
 
 
 def show_with(display: Display | None) -> Display | None:

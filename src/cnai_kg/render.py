@@ -42,7 +42,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -58,6 +58,7 @@ from .io import atomic_write
 from .kg import _LABEL_PREDICATES, LANGS, KnowledgeGraph, _ordered, default_lang
 from .namespaces import CNAI, ORG
 from .network import PARTNERSHIP_MODES, find_node, to_networkx
+from .progress import task
 
 __all__ = [
     "COLOR_BY",
@@ -474,7 +475,6 @@ def render(
     layout_threshold: int = LAYOUT_THRESHOLD,
     seed: int = 7,
     height: int = 640,
-    progress: Callable[[int, int | None, str], None] | None = None,
 ) -> GraphView:
     """An interactive view of ``kg``, or of part of it.
 
@@ -512,8 +512,6 @@ def render(
         precomputed positions (:func:`community_layout`), settles, then stops
     seed : seed of both layouts, so a view is reproducible
     height : pixel height of the inline notebook display
-    progress : called as ``progress(done, total, what)`` as the work goes on
-        (projecting, measuring, laying out, then node by node), for a progress bar
 
     Returns
     -------
@@ -562,78 +560,78 @@ def render(
         default = tuple(c for c in STORY_CLASSES if partnerships == "nodes" or c in default)
     if status is None and scope == "all":
         status = "all"
-    step = progress or _silent
-    step(0, None, "projecting")
-    G = to_networkx(
-        kg,
-        partnerships=partnerships,
-        claims=True,
-        lang=lang,
-        classes=list(classes) if classes else default,
-        relations=list(relations) if relations else None,
-        status=status,
-    )
-    if story:  # what the story's edges leave unconnected is not part of it
-        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
-    named = [
-        find_node(G, name, kg)
-        for name in ([focus] if focus is not None else list(path) if path is not None else [])
-    ]
-    if relations:
-        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n not in named])
-
-    hop_records = None
-    if focus is not None:
-        around = _walkable(G)
-        G = G.subgraph(nx.ego_graph(around, named[0], radius=1 if hops is None else hops)).copy()
-    elif path is not None:
-        from .algorithms.paths import evidence_paths
-
-        (found,) = evidence_paths(G, named[0], named[1])
-        hop_records = [_hop_record(h) for h in found.hops]
-        radius = 1 if hops is None else hops
-        around = _walkable(G)
-        keep = set(found.nodes)
-        for node in found.nodes:
-            keep |= set(nx.ego_graph(around, node, radius=radius))
-        G = G.subgraph(keep).copy()
-        named = list(found.nodes)
-    if G.number_of_nodes() == 0:
-        raise UsageError(
-            "nothing to render: no entity of the chosen classes"
-            + (" and relations" if relations else "")
+    with task("rendering") as step:
+        step(0, None, "projecting")
+        G = to_networkx(
+            kg,
+            partnerships=partnerships,
+            claims=True,
+            lang=lang,
+            classes=list(classes) if classes else default,
+            relations=list(relations) if relations else None,
+            status=status,
         )
+        if story:  # what the story's edges leave unconnected is not part of it
+            G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+        named = [
+            find_node(G, name, kg)
+            for name in ([focus] if focus is not None else list(path) if path is not None else [])
+        ]
+        if relations:
+            G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0 and n not in named])
 
-    n = G.number_of_nodes()
-    step(0, n, "measuring")
-    scores = _measure(G, size_by, layout_threshold)
-    step(0, n, "laying out")
-    big = layout == "precomputed" or (layout == "auto" and G.number_of_nodes() > layout_threshold)
-    # physics starts from the precomputed layout too, so it settles in fewer iterations
-    positions = community_layout(G, seed=seed)
-    view = _assemble(
-        kg,
-        G,
-        lang=lang,
-        scores=scores,
-        size_by=size_by,
-        color_by=color_by,
-        positions=positions,
-        physics=not big,
-        path=named if path is not None else None,
-        focus=named[0] if focus is not None else None,
-        seed=seed,
-        hidden=STORY_HIDDEN if story else (),
-        progress=step,
-    )
-    view.title = title or _default_title(G, lang, view)
-    view.hops = hop_records
-    view.height = height
-    return view
+        hop_records = None
+        if focus is not None:
+            around = _walkable(G)
+            G = G.subgraph(
+                nx.ego_graph(around, named[0], radius=1 if hops is None else hops)
+            ).copy()
+        elif path is not None:
+            from .algorithms.paths import evidence_paths
 
+            (found,) = evidence_paths(G, named[0], named[1])
+            hop_records = [_hop_record(h) for h in found.hops]
+            radius = 1 if hops is None else hops
+            around = _walkable(G)
+            keep = set(found.nodes)
+            for node in found.nodes:
+                keep |= set(nx.ego_graph(around, node, radius=radius))
+            G = G.subgraph(keep).copy()
+            named = list(found.nodes)
+        if G.number_of_nodes() == 0:
+            raise UsageError(
+                "nothing to render: no entity of the chosen classes"
+                + (" and relations" if relations else "")
+            )
 
-def _silent(done: int, total: int | None = None, what: str = "") -> None:
-    """No progress shown."""
+        n = G.number_of_nodes()
+        step(0, n, "measuring")
+        scores = _measure(G, size_by, layout_threshold)
+        step(0, n, "laying out")
+        big = layout == "precomputed" or (
+            layout == "auto" and G.number_of_nodes() > layout_threshold
+        )
+        # physics starts from the precomputed layout too, so it settles in fewer iterations
+        positions = community_layout(G, seed=seed)
+        view = _assemble(
+            kg,
+            G,
+            lang=lang,
+            scores=scores,
+            size_by=size_by,
+            color_by=color_by,
+            positions=positions,
+            physics=not big,
+            path=named if path is not None else None,
+            focus=named[0] if focus is not None else None,
+            seed=seed,
+            hidden=STORY_HIDDEN if story else (),
+            progress=step,
+        )
+        view.title = title or _default_title(G, lang, view)
+        view.hops = hop_records
+        view.height = height
+        return view
 
 
 def _walkable(G: nx.Graph) -> nx.Graph:
@@ -872,7 +870,7 @@ def _assemble(
     kind_count: Counter[Kind] = Counter()
     group_count: Counter[str] = Counter()
     nodes, node_info, facts = [], {}, {}
-    step, total = progress or _silent, G.number_of_nodes()
+    step, total = progress, G.number_of_nodes()
     for done, node in enumerate(sorted(G)):
         if done % 500 == 0:
             step(done, total, "details")

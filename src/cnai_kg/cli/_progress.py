@@ -65,10 +65,14 @@ class _Activity:
                 TimeElapsedColumn,
             )
 
-            columns = [SpinnerColumn(), TextColumn("{task.description}")]
-            if self.total:
-                columns += [BarColumn(), MofNCompleteColumn()]
-            columns.append(TimeElapsedColumn())
+            # the bar pulses while the total is unknown, and fills once a step gives one
+            columns = [
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            ]
             self._progress = Progress(
                 *columns, console=Console(stderr=True), transient=True, auto_refresh=True
             )

@@ -130,39 +130,31 @@ def render(
       cnai-kg render --path Pony.ai WeRide -o path.html
       cnai-kg render --class Company --class AIHub --relation basedIn -o hubs.html
     """
-    from ._progress import activity
-
-    with activity("rendering") as step:
-        view = render_view(
-            kg,
-            focus=focus,
-            hops=hops,
-            path=path,
-            classes=classes or None,
-            relations=relations or None,
-            lang=lang,
-            size_by=size_by,
-            color_by=color_by,
-            title=title,
-            partnerships=partnerships,
-            scope="all" if show_all else "story",
-            status=status,
-            layout=layout,
-            progress=step,
-        )
-        step(len(view.nodes), len(view.nodes), "writing")
-        if output:
-            view.save(output)
-        else:
-            page = view.html
+    view = render_view(
+        kg,
+        focus=focus,
+        hops=hops,
+        path=path,
+        classes=classes or None,
+        relations=relations or None,
+        lang=lang,
+        size_by=size_by,
+        color_by=color_by,
+        title=title,
+        partnerships=partnerships,
+        scope="all" if show_all else "story",
+        status=status,
+        layout=layout,
+    )
     if output:
+        view.save(output)
         click.echo(
             f"wrote {output}: {len(view.nodes)} nodes, {len(view.edges)} edges, "
             f"{view.meta['layout']} layout",
             err=True,
         )
     else:
-        click.echo(page, nl=False)
+        click.echo(view.html, nl=False)
 
 
 def register(cli: click.Group) -> None:
