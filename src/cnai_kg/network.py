@@ -275,7 +275,7 @@ _gc_holders = 0
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Pause Python's cyclic garbage collector while a projection builds millions of small
     strings, tuples and dicts (none in a cycle): each collection would rescan them all,
     which costs a third of the time on large graphs. Nested and threaded uses keep it
@@ -283,7 +283,7 @@ def _gc_paused():
     global _gc_holders
     with _gc_lock:
         if _gc_holders == 0:
-            _gc_paused.resume = gc.isenabled()
+            gc_paused.resume = gc.isenabled()
             gc.disable()
         _gc_holders += 1
     try:
@@ -291,7 +291,7 @@ def _gc_paused():
     finally:
         with _gc_lock:
             _gc_holders -= 1
-            if _gc_holders == 0 and _gc_paused.resume:
+            if _gc_holders == 0 and gc_paused.resume:
                 gc.enable()
 
 
@@ -343,13 +343,44 @@ class _Index:
         return [(p, o) for p, by_subject in self.pso.items() for o in by_subject.get(s, ())]
 
 
+_shared: dict[int, list] = {}  # id(kg) -> [kg, its index or None, users]
+_shared_lock = threading.Lock()
+
+
+@contextmanager
+def shared_index(kg: KnowledgeGraph):
+    """Within the block, every projection of ``kg`` (and :func:`index_for`) reads one
+    lexical index, built on first use: a view projects and then describes its nodes."""
+    with _shared_lock:
+        entry = _shared.setdefault(id(kg), [kg, None, 0])
+        entry[2] += 1
+    try:
+        yield
+    finally:
+        with _shared_lock:
+            entry[2] -= 1
+            if entry[2] == 0:
+                _shared.pop(id(kg), None)
+
+
+def index_for(kg: KnowledgeGraph) -> _Index:
+    """The lexical index of ``kg``: the shared one inside :func:`shared_index`, else new."""
+    with _shared_lock:
+        entry = _shared.get(id(kg))
+    if entry is None:
+        return _Index(kg)
+    if entry[1] is None:
+        entry[1] = _Index(kg)
+    return entry[1]
+
+
 class _Reader:
     """Cached look-ups (labels, classes, evidence) over the index of one KnowledgeGraph."""
 
     def __init__(self, kg: KnowledgeGraph, lang: str, index: _Index | None = None):
         self.kg = kg
         self.lang = lang
-        self.ix = index if index is not None else _Index(kg)
+        self.ix = index if index is not None else index_for(kg)
         self._labels: dict[LexTerm, str] = {}
         self._evidence: dict[LexTerm, dict[str, str]] = {}
         self._curies: dict[LexTerm, str] = {}
@@ -753,7 +784,7 @@ def to_networkx(
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
     keep_status = resolve_status(status)
-    with _gc_paused(), task("projecting the network", total=len(_STEPS)) as step:
+    with gc_paused(), task("projecting the network", total=len(_STEPS)) as step:
         return _project(
             kg, lang, keep_status, classes, relations, partnerships, directed, claims, step
         )

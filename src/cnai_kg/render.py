@@ -55,10 +55,18 @@ from rdflib.term import Node
 
 from .errors import CnaiKgError, UsageError
 from .io import atomic_write
-from .kg import _LABEL_PREDICATES, LANGS, KnowledgeGraph, _ordered, default_lang
+from .kg import _LABEL_PREDICATES, LANGS, KnowledgeGraph, default_lang
 from .namespaces import CNAI, ORG
-from .network import PARTNERSHIP_MODES, find_node, to_networkx
+from .network import (
+    PARTNERSHIP_MODES,
+    find_node,
+    gc_paused,
+    index_for,
+    shared_index,
+    to_networkx,
+)
 from .progress import task
+from .store.base import Lex, LexTerm, from_lexical
 
 __all__ = [
     "COLOR_BY",
@@ -223,13 +231,15 @@ _NOT_ATTRIBUTES = {
     CNAI.caveat,
     RDFS.comment,
 }
+#: The same terms in lexical form, for the index the projection read.
+_NOT_ATTRIBUTE_IRIS = frozenset(str(p) for p in _NOT_ATTRIBUTES)
+_LABEL_PREDICATE_IRIS = tuple(str(p) for p in _LABEL_PREDICATES)
+_ALT_LABEL_IRI = str(SKOS.altLabel)
+_HAS_PARTICIPATION_IRI = str(CNAI.hasParticipation)
+_ORGANIZATION_IRI = str(ORG.organization)
 
-#: Terms looked up for every node (rdflib namespaces build a term on each access).
-_HAS_PARTICIPATION, _ORGANIZATION, _ALT_LABEL = (
-    CNAI.hasParticipation,
-    ORG.organization,
-    SKOS.altLabel,
-)
+#: A term looked up for every node (rdflib namespaces build a term on each access).
+_HAS_PARTICIPATION = CNAI.hasParticipation
 #: Node attributes of the projection shown first in the details, with their term.
 _PLACED = (("sector", CNAI.Sector), ("region", CNAI.region), ("hub", CNAI.AIHub))
 
@@ -560,7 +570,9 @@ def render(
         default = tuple(c for c in STORY_CLASSES if partnerships == "nodes" or c in default)
     if status is None and scope == "all":
         status = "all"
-    with task("rendering") as step:
+    # one lexical index for the projection and the node details, and no garbage collector
+    # pass rescanning its millions of objects while the view is built
+    with task("rendering") as step, shared_index(kg), gc_paused():
         step(0, None, "projecting")
         G = to_networkx(
             kg,
@@ -670,10 +682,13 @@ def _default_title(G: nx.Graph, lang: str, view: GraphView) -> str:
 
 def _measure(G: nx.Graph, size_by: str, threshold: int) -> dict[str, float]:
     """Node sizes: the degree (distinct neighbours), PageRank or betweenness."""
-    simple = nx.Graph(G)
-    simple.remove_edges_from(nx.selfloop_edges(simple))
     if size_by == "degree":
-        return {n: float(d) for n, d in simple.degree()}
+        if G.is_directed():
+            return {n: float(len((G.succ[n].keys() | G.pred[n].keys()) - {n})) for n in G}
+        return {n: float(len(G.adj[n].keys() - {n})) for n in G}
+    simple = nx.Graph()  # the links alone: copying every edge's attributes costs seconds
+    simple.add_nodes_from(G)
+    simple.add_edges_from((u, v) for u, v in G.edges() if u != v)
     if simple.number_of_edges() == 0:
         return dict.fromkeys(simple, 0.0)
     if size_by == "pagerank":
@@ -861,6 +876,7 @@ def _assemble(
 ) -> GraphView:
     ui = UI[lang]
     terms = _Terms(kg)
+    index = index_for(kg)  # the projection's, when shared (see render)
     path_set = set(path or ())
     path_pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)} if path else set()
     group_of, group_color = _groups(G, color_by, ui) if color_by != "class" else ({}, {})
@@ -902,7 +918,7 @@ def _assemble(
             record["borderWidth"] = 4
             record["font"] = {"size": 18}
         nodes.append(record)
-        info = _node_info(terms, d, lang, G)
+        info = _node_info(terms, d, lang, G, index)
         info["measure"] = [ui[size_by], round(float(scores.get(node, 0.0)), 4)]
         if group_of:
             info["group"] = group_of[node]
@@ -1011,28 +1027,37 @@ class _Terms:
         return getattr(self.kg, name)
 
 
-def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph) -> dict:
+def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph, index) -> dict:
     iri = URIRef(d["iri"])
-    # one look-up for the node's own triples: labels, aliases and attributes
-    own = list(kg.triples((iri, None, None)))
-    objects: dict[Node, set[Node]] = defaultdict(set)
-    for _, p, o in own:
+    # the node's own triples (labels, aliases and attributes), from the index the
+    # projection read: no store call per node, rdflib terms only for the attributes
+    pairs = index.outgoing(d["iri"])
+    objects: dict[str, set[LexTerm]] = defaultdict(set)
+    for p, o in pairs:
         objects[p].add(o)
     labels: dict[str, list[str]] = defaultdict(list)  # as KnowledgeGraph.labels
-    for pred in _LABEL_PREDICATES:
-        for lit in _ordered(objects.get(pred, ())):
-            if isinstance(lit, Literal) and str(lit) not in labels[lit.language or ""]:
-                labels[lit.language or ""].append(str(lit))
+    for pred in _LABEL_PREDICATE_IRIS:
+        for lit in sorted(o for o in objects.get(pred, ()) if type(o) is Lex):
+            if lit.value not in labels[lit.language]:
+                labels[lit.language].append(lit.value)
     aliases: dict[str, list[str]] = defaultdict(list)  # as KnowledgeGraph.aliases
-    for lit in _ordered(objects.get(_ALT_LABEL, ())):
-        aliases[getattr(lit, "language", None) or ""].append(str(lit))
+    for alias in objects.get(_ALT_LABEL_IRI, ()):
+        aliases[alias.language if type(alias) is Lex else ""].append(
+            alias.value if type(alias) is Lex else alias
+        )
+    own = [
+        (iri, URIRef(p), from_lexical(o))
+        for p, o in pairs
+        if p not in _NOT_ATTRIBUTE_IRIS or p == _HAS_PARTICIPATION_IRI
+    ]
+    organized = [from_lexical(m) for m in index.subjects(_ORGANIZATION_IRI, d["iri"])]
     info = {
         "label": d["label"],
         "iri": d["iri"],
         "kind": d.get("class_label") or _OTHER_LABEL[lang],
         "labels": {code: labels[code] for code in (*LANGS, "") if labels.get(code)},
         "aliases": {k: sorted(v) for k, v in aliases.items()},
-        "attrs": _attributes(kg, G, iri, lang, own),
+        "attrs": _attributes(kg, G, iri, lang, own, organized),
         "file": kg.file_of(iri),
     }
     for key, term in _PLACED:
@@ -1043,7 +1068,12 @@ def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph) -> dict:
 
 
 def _attributes(
-    kg: _Terms, G: nx.Graph, iri: URIRef, lang: str, own: list[tuple[Node, Node, Node]]
+    kg: _Terms,
+    G: nx.Graph,
+    iri: URIRef,
+    lang: str,
+    own: list[tuple[Node, Node, Node]],
+    organized: list[Node],
 ) -> list[list[str]]:
     """Values of ``iri`` (its triples ``own``) that are not edges of the view:
     literals, blank nodes (a quantity), and terms that are not nodes (a status, a
@@ -1065,8 +1095,8 @@ def _attributes(
         for value in literals + others:
             out.append([_pred_label(kg, p, lang), value])
     participations = {o for _, p, o in own if p == _HAS_PARTICIPATION}
-    if participations or (None, _ORGANIZATION, iri) in kg:
-        for m in sorted(participations | set(kg.subjects(_ORGANIZATION, iri)), key=str):
+    if participations or organized:
+        for m in sorted(participations | set(organized), key=str):
             member, role = kg.value(m, ORG.member), kg.value(m, ORG.role)
             if member is not None:
                 who = kg.label(member, lang)

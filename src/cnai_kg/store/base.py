@@ -30,7 +30,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError
@@ -75,6 +75,17 @@ def _index_add(index: dict, p: str, s: LexTerm, o: LexTerm) -> None:
         by_subject[s] = [o]
     elif o not in found:  # a triple held by two files
         found.append(o)
+
+
+def from_lexical(term: LexTerm) -> Node:
+    """The rdflib term of a term in lexical form (the reverse of :func:`lexical`)."""
+    if type(term) is Lex:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None)
+    if type(term) is Blank:
+        return BNode(term)
+    return URIRef(term)
 
 
 def lexical(term: Node) -> LexTerm:
