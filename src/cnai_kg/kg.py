@@ -8,6 +8,7 @@ engine can change without touching them.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from . import resources
 from .errors import UsageError
 from .io import atomic_write
 from .namespaces import CNAI, ORG, PREFIXES, SH
-from .resolve import NAME_PREDICATES, Resolver
+from .resolve import NAME_PREDICATES, NameIndex, Resolver, expand, pick
 from .store import STORES, Store
 
 __all__ = [
@@ -349,10 +350,53 @@ class KnowledgeGraph:
         """The IRI for a label or alias in any language, a CURIE or an IRI.
 
         Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names.
+
+        A known CURIE or IRI is looked up directly; a name, in the :class:`NameIndex`
+        kept beside a cached store when there is one. Otherwise, and for every name
+        that matches nothing (to list the closest), :attr:`resolver` indexes every
+        name of the graph. All three give the same answers.
         """
         if isinstance(name, URIRef):
             return name
-        return self.resolver.resolve(str(name))
+        text = str(name)
+        if "resolver" not in self.__dict__:
+            iri = expand(text)
+            if iri is not None:
+                if self._known(iri):
+                    return iri
+            else:
+                for found in self._name_candidates(text):
+                    if found:
+                        return pick(text, found, self.is_entity)
+        return self.resolver.resolve(text)
+
+    def _name_candidates(self, text: str) -> list[set[URIRef]]:
+        """:meth:`NameIndex.candidates` of ``text``, or nothing without an index."""
+        index = self._name_index()
+        if index is None:
+            return []
+        try:
+            return index.candidates(text)
+        except sqlite3.Error:  # a damaged index: do without it
+            self._names = None
+            return []
+
+    def _name_index(self) -> NameIndex | None:
+        """The name index beside the cached store (built on first use), or None."""
+        if "_names" not in self.__dict__:
+            self._names = None
+            folder = getattr(self.store, "cache_folder", None)
+            if folder is not None:
+                path = Path(folder) / NameIndex.file_name()
+                try:
+                    if path.is_file():
+                        self._names = NameIndex(path)
+                    else:
+                        pairs = self.store.name_pairs(NAME_PREDICATES)
+                        self._names = NameIndex.build(path, pairs)
+                except (OSError, sqlite3.Error):  # a read-only or full cache: index in memory
+                    self._names = None
+        return self._names
 
     # ------------------------------------------------------------------ facts
 

@@ -24,6 +24,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import QueryError, QueryTimeout, UsageError
+from ..resolve import expand
 from .library import NamedQuery, Param, named_query
 from .results import Rows, Triples, _a
 from .safety import PreparedQuery, prepare
@@ -105,7 +106,7 @@ def _bind(
         elif param is None:
             if isinstance(value, str):
                 # an undeclared parameter takes an IRI or CURIE as written, nothing looser
-                iri = kg.resolver.expand(value)
+                iri = expand(value)
                 if iri is None:
                     raise UsageError(
                         f"parameter {name!r} is plain text: declare it in the query "

@@ -99,6 +99,16 @@ class Store(ABC):
         """The files holding a triple that matches ``pattern``, in load order."""
         return [n for n in self.files() if next(iter(self.file_triples(n, pattern)), None)]
 
+    def name_pairs(self, predicates) -> Iterator[tuple[str, str]]:
+        """(IRI, name) for every triple ``iri predicate name`` of the union with one of
+        ``predicates`` and an IRI subject (what :class:`~cnai_kg.resolve.Resolver` indexes)."""
+        from rdflib import URIRef
+
+        for predicate in predicates:
+            for s, _, o in self.triples((None, predicate, None)):
+                if isinstance(s, URIRef):
+                    yield str(s), str(o)
+
     def query(self, kind: str, sparql: str, bindings: Bindings = None, *, max_rows=None):
         """Dispatch by query ``kind``: ``("SELECT", vars, rows)``, ``("ASK", [], bool)`` or
         ``(kind, [], graph)`` for CONSTRUCT / DESCRIBE."""

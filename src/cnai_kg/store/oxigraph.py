@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -113,6 +114,18 @@ def _pattern(pattern: Pattern):
     )
 
 
+@lru_cache(maxsize=256)
+def _projected(sparql: str) -> tuple[str, ...] | None:
+    """The variables a SELECT projects (what Oxigraph lets substitutions reach), found by
+    asking an empty store: they depend on the text only, and evaluating over nothing costs
+    nothing (asking the real store would start evaluating the query unbound)."""
+    try:
+        probe = ox.Store().query(sparql + "\n", prefixes=_PREFIXES)
+    except Exception:  # the real evaluation reports the error
+        return None
+    return tuple(v.value for v in getattr(probe, "variables", []))
+
+
 # ------------------------------------------------------------------ errors
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
@@ -160,6 +173,8 @@ class OxigraphStore(Store):
         self._graphs = {name: ox.NamedNode(graph_iri(name)) for name in self._files}
         self._names = {g.value: n for n, g in self._graphs.items()}
         self._sizes: dict[str, int] = {}
+        #: the cache folder this store was opened from (:mod:`cnai_kg.store.cache`), if any
+        self.cache_folder: Path | None = None
 
     @classmethod
     def open(cls, path: str | Path, files: list[str], *, read_only: bool = True) -> OxigraphStore:
@@ -298,6 +313,14 @@ class OxigraphStore(Store):
         for q in self._store.quads_for_pattern(s, p, o, graph):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
+    def name_pairs(self, predicates) -> Iterator[tuple[str, str]]:
+        for predicate in predicates:
+            for q in self._store.quads_for_pattern(None, to_ox(predicate), None, None):
+                if isinstance(q.subject, ox.NamedNode):
+                    o = q.object
+                    plain = isinstance(o, ox.Literal | ox.NamedNode)
+                    yield q.subject.value, o.value if plain else str(from_ox(o))
+
     def files_with(self, pattern: Pattern) -> list[str]:
         try:
             s, p, o = _pattern(pattern)
@@ -352,11 +375,7 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {message}") from None
 
     def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
-        projected = None
-        if bindings:
-            # the variables the SELECT projects (what Oxigraph lets substitutions reach)
-            probe = self._run(sparql + "\n", None)
-            projected = [v.value for v in getattr(probe, "variables", [])]
+        projected = _projected(sparql) if bindings else None
         solutions = self._run(sparql, bindings, projected)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("query failed: not a SELECT query")
