@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 import rdflib
+import rdflib.plugins.sparql.evaluate
 from click.testing import CliRunner
 
 import cnai_kg

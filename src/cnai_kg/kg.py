@@ -550,9 +550,7 @@ class KnowledgeGraph:
 
     def query(self, sparql: str, **kwargs):
         """Run SPARQL safely; see :func:`cnai_kg.query.run_query`."""
-        from .query import run_query
-
-        return run_query(self, sparql, **kwargs)
+        return _run_query()(self, sparql, **kwargs)
 
     def to_networkx(self, **kwargs):
         """The entity network; see :func:`cnai_kg.network.to_networkx`."""
@@ -577,6 +575,14 @@ class KnowledgeGraph:
     def triples(self, pattern=(None, None, None)) -> Iterator[tuple[Node, Node, Node]]:
         """Triples matching ``pattern`` (store-independent access for analyses)."""
         return self.store.triples(pattern)
+
+
+@cache
+def _run_query():
+    """:func:`cnai_kg.query.run_query`, imported on first use (it is not needed to start)."""
+    from .query import run_query
+
+    return run_query
 
 
 @cache

@@ -27,7 +27,7 @@ from ..errors import QueryError, QueryTimeout, UsageError
 from ..resolve import expand
 from .library import NamedQuery, Param, named_query
 from .results import Rows, Triples, _a
-from .safety import PreparedQuery, prepare
+from .safety import PreparedQuery, prepare, vet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..kg import KnowledgeGraph
@@ -44,6 +44,8 @@ DEFAULT_MAX_ROWS = 1_000_000
 #: Megabytes a query's worker process may grow by (``$CNAI_KG_MAX_MEMORY``; 0: no limit).
 DEFAULT_MAX_MEMORY = 4096
 MAX_MEMORY_ENV = "CNAI_KG_MAX_MEMORY"
+#: A named query's name.
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 #: What ``reason=`` accepts.
 REASONING = ("none", "rdfs", "owl-rl")
 
@@ -484,7 +486,7 @@ def run_query(
     True
     """
     what = "the query"
-    if isinstance(query, str) and re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", query.strip()):
+    if isinstance(query, str) and query.lstrip()[:1].islower() and _NAME.fullmatch(query.strip()):
         query = named_query(query.strip())
     if isinstance(query, NamedQuery):
         what = f"the named query {query.name}"
@@ -500,17 +502,27 @@ def run_query(
             f"timeout must be a number of seconds from 0 (no limit) to {MAX_TIMEOUT:g}, "
             f"got {timeout}"
         )
-    prepared = prepare(text)
     values = dict(bindings or {})
     values.update(params)
-    bound = _bind(kg, prepared, values, lang, what)
-    clash = set(bound) & prepared.assigned
-    if clash:
+    store = kg.store
+    prepared = bound = None
+    kind_of = getattr(store, "kind_of", None)
+    if not values and reason is None and kind_of is not None:
+        # no parameters to bind: the store's own parser may do, once vet() has made
+        # sure that nothing in the text can be refused
+        prepared = vet(text, kind_of)
+        if prepared is not None:
+            bound = _bind(kg, prepared, values, lang, what) if prepared.params else {}
+            if bound:  # a lang parameter took its default: check it the full way
+                prepared = None
+    if prepared is None:
+        prepared = prepare(text)
+        bound = _bind(kg, prepared, values, lang, what)
+    if bound and set(bound) & prepared.assigned:
         raise QueryError(
             "query failed: a parameter is also assigned inside the query (BIND or VALUES); "
             "rename one of them"
         )
-    store = kg.store
 
     if reason:
 
@@ -528,6 +540,10 @@ def run_query(
 
         memory = _memory_limit() if max_memory == "default" else max_memory
         kind, variables, answer = run_in_worker(work, timeout, max_memory=memory)
+    elif not timeout:
+        kind, variables, answer = store.query(
+            prepared.kind, prepared.text, bound, max_rows=max_rows
+        )
     else:
 
         def work():

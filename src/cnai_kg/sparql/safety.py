@@ -15,25 +15,23 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from ..errors import QueryError, QueryRefused, UsageError
 from ..namespaces import PREFIXES
-from ..rdflib_fixes import fix_algebra
 from .library import Param, parse_header
 
-__all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation"]
+# rdflib's SPARQL parser (pyparsing) is imported when a query is first parsed: a query
+# that :func:`vet` passes never needs it, and building its grammar takes a while.
+
+__all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation", "vet"]
 
 _UPDATE_NAMES = {
     "Load": "LOAD",
@@ -78,6 +76,11 @@ _PARSE_LOCK = threading.RLock()
 
 
 def _translate(text: str) -> Any:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from ..rdflib_fixes import fix_algebra
+
     with _PARSE_LOCK:
         query = translateQuery(parseQuery(text), initNs=PREFIXES)
     fix_algebra(query.algebra)  # no phantom row from a GROUP BY over no solutions
@@ -93,7 +96,7 @@ def _position(text: str, loc: int) -> tuple[int, int]:
     return line, column
 
 
-def _syntax_error(text: str, e: ParseException) -> QueryError:
+def _syntax_error(text: str, e: Any) -> QueryError:
     loc = min(max(e.loc, 0), len(text))
     line, column = _position(text, loc)
     m = _TOKEN.match(text, loc)
@@ -108,6 +111,9 @@ def _syntax_error(text: str, e: ParseException) -> QueryError:
 
 def _refuse_update(text: str) -> None:
     """Raise :class:`QueryRefused` when ``text`` is a SPARQL Update; return when it is not."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         with _PARSE_LOCK:
             update = parseUpdate(text)
@@ -137,6 +143,8 @@ def _walk(node: Any) -> Iterator[Any]:
     rdflib keeps some translated parts as instance attributes next to the dict
     entries (``translateExists`` sets ``e.graph``), so both are visited.
     """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     seen: set[int] = set()
     while stack:
@@ -186,6 +194,11 @@ def prepare(sparql: str) -> PreparedQuery:
     ...
     cnai_kg.errors.QueryError: syntax error at line 3, column 3: unexpected 'FILTR'
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     header = parse_header(sparql)
     body = re.sub(r"#[^\n]*", "", sparql) if "#" in sparql else sparql
     if not body.strip():
@@ -240,6 +253,60 @@ def prepare(sparql: str) -> PreparedQuery:
         if isinstance(node, CompValue) and node.name == "Bind" and "var" in node
     )
     return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"], assigned)
+
+
+#: Words that send a query through :func:`prepare`: anywhere in the text (in a name,
+#: a string, a comment too), in any case. A query without any of them has no SERVICE,
+#: FROM, GRAPH, LOAD or other update keyword, whatever it parses to; a backslash may
+#: spell a keyword as a codepoint escape (``\u0053ERVICE``), so it does too. DESCRIBE
+#: is here so that a query giving triples is known to be a CONSTRUCT.
+_RISKY = re.compile(
+    r"service|from|graph|load|insert|delete|clear|drop|create|add|move|copy|with|using"
+    r"|describe|\\",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=256)
+def _risky(sparql: str) -> bool:
+    return _RISKY.search(sparql) is not None
+
+
+@lru_cache(maxsize=256)
+def _header_params(sparql: str) -> tuple[Param, ...] | None:
+    try:
+        return tuple(parse_header(sparql)["params"])
+    except Exception:  # prepare reports it
+        return None
+
+
+def vet(sparql: str, kind_of: Callable[[str], str | None]) -> PreparedQuery | None:
+    """``sparql`` checked without rdflib's parser, when that can be done safely; else None
+    (and the caller uses :func:`prepare`).
+
+    A query holding none of the words of :data:`_RISKY` cannot be refused (it has no
+    SERVICE, FROM, GRAPH, LOAD nor update), so the store may parse it itself:
+    ``kind_of(sparql)`` gives its kind (``SELECT``, ``ASK``, ``CONSTRUCT``), or None when
+    the store cannot parse it, and then :func:`prepare` reports the error as always.
+    The result knows neither the query's variables nor what it assigns: use it only to
+    run the query without parameters.
+
+    Examples
+    --------
+    >>> vet("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }", lambda q: "SELECT") is None
+    True
+    >>> vet("SELECT ?s WHERE { ?s ?p ?o }", lambda q: "SELECT").kind
+    'SELECT'
+    """
+    if _risky(sparql):
+        return None
+    params = _header_params(sparql)
+    if params is None:
+        return None
+    kind = kind_of(sparql)
+    if kind not in ("SELECT", "ASK", "CONSTRUCT"):
+        return None
+    return PreparedQuery(sparql, kind, None, params=params)
 
 
 # Translations ready to evaluate, by query text. A translation is checked out by one

@@ -66,6 +66,8 @@ def graph_iri(name: str) -> str:
 
 def from_ox(term) -> Node | None:
     """An Oxigraph term as an rdflib term (plain literals without ``xsd:string``)."""
+    if type(term) is ox.NamedNode:  # the most common term first
+        return _iri(term.value)
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -85,6 +87,18 @@ def from_ox(term) -> Node | None:
             return BNode("ox" + value.zfill(32))
         return BNode(value)
     raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
+
+
+#: Characters that make rdflib warn about an IRI (``rdflib.term._is_valid_uri``).
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
+
+
+def _iri(value: str) -> URIRef:
+    """``URIRef(value)`` without its check where the check has nothing to say (the IRIs
+    Oxigraph hands out are valid); the constructor itself, warning, where it has."""
+    if _NOT_IN_IRI.search(value) is None:
+        return str.__new__(URIRef, value)
+    return URIRef(value)
 
 
 def to_ox(term: Node):
@@ -115,18 +129,60 @@ def _pattern(pattern: Pattern):
 
 
 @lru_cache(maxsize=256)
+def _prefixes_for(sparql: str) -> dict[str, str]:
+    """The predeclared prefixes ``sparql`` may use: those whose ``name:`` occurs in it
+    anywhere (Oxigraph reads every prefix it is given on every query; most queries use
+    a few). A backslash may spell a name by codepoint escapes: then all of them."""
+    if "\\" in sparql:
+        return _PREFIXES
+    return {name: ns for name, ns in _PREFIXES.items() if f"{name}:" in sparql}
+
+
+@lru_cache(maxsize=1)
+def _empty() -> ox.Store:
+    """An empty in-memory store: queries are parsed against it, never evaluated on data."""
+    return ox.Store()
+
+
+@lru_cache(maxsize=256)
 def _projected(sparql: str) -> tuple[str, ...] | None:
     """The variables a SELECT projects (what Oxigraph lets substitutions reach), found by
     asking an empty store: they depend on the text only, and evaluating over nothing costs
     nothing (asking the real store would start evaluating the query unbound)."""
     try:
-        probe = ox.Store().query(sparql + "\n", prefixes=_PREFIXES)
+        probe = _empty().query(sparql + "\n", prefixes=_PREFIXES)
     except Exception:  # the real evaluation reports the error
         return None
     return tuple(v.value for v in getattr(probe, "variables", []))
 
 
+@lru_cache(maxsize=256)
+def _kind(sparql: str) -> str | None:
+    """``SELECT``, ``ASK`` or ``CONSTRUCT`` (DESCRIBE too) as Oxigraph parses ``sparql``
+    over an empty store (nothing is evaluated), or None when it cannot parse it."""
+    try:
+        answer = _empty().query(sparql + "\n", prefixes=_PREFIXES)
+    except Exception:
+        return None
+    if isinstance(answer, ox.QuerySolutions):
+        return "SELECT"
+    if isinstance(answer, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(answer, ox.QueryTriples):
+        return "CONSTRUCT"
+    return None
+
+
 # ------------------------------------------------------------------ errors
+
+
+def _query_error(e: Exception) -> QueryError:
+    """A failed evaluation as one line."""
+    if isinstance(e, SyntaxError):
+        return QueryError(f"query failed: {' '.join(str(e).split())}")
+    message = " ".join(str(e).split()) or type(e).__name__
+    return QueryError(f"query failed: {message}")
+
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
@@ -340,10 +396,17 @@ class OxigraphStore(Store):
         rdflib's initBindings do): as Oxigraph substitutions where Oxigraph takes them (ASK,
         CONSTRUCT, DESCRIBE, and SELECT variables it projects), else by writing the terms
         into the text (:func:`~cnai_kg.sparql.safety.substitute`), else by a VALUES block."""
+        if not bindings:
+            try:
+                return self._store.query(
+                    sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+                )
+            except Exception as e:
+                raise _query_error(e) from None
         from ..sparql.safety import bind_values, substitute
 
         substitutions, values = {}, {}
-        for name, term in (bindings or {}).items():
+        for name, term in bindings.items():
             if projected is None or name in projected:
                 substitutions[ox.Variable(name)] = to_ox(term)
             else:
@@ -353,7 +416,7 @@ class OxigraphStore(Store):
             try:
                 return self._store.query(
                     text,
-                    prefixes=_PREFIXES,
+                    prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
                     substitutions=substitutions or None,
                 )
@@ -362,17 +425,20 @@ class OxigraphStore(Store):
                     raise
                 # a bound variable is declared somewhere (a subquery's SELECT, GROUP BY):
                 # bind it by a VALUES block opening the WHERE clause instead
+                text = bind_values(sparql, values)
                 return self._store.query(
-                    bind_values(sparql, values),
-                    prefixes=_PREFIXES,
+                    text,
+                    prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
                     substitutions=substitutions or None,
                 )
-        except SyntaxError as e:
-            raise QueryError(f"query failed: {' '.join(str(e).split())}") from None
         except Exception as e:
-            message = " ".join(str(e).split()) or type(e).__name__
-            raise QueryError(f"query failed: {message}") from None
+            raise _query_error(e) from None
+
+    def kind_of(self, sparql: str) -> str | None:
+        """The kind of query Oxigraph reads in ``sparql`` (for :func:`~cnai_kg.sparql.safety.vet`):
+        ``SELECT``, ``ASK``, ``CONSTRUCT`` (or DESCRIBE), None when it cannot parse it."""
+        return _kind(sparql)
 
     def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
         projected = _projected(sparql) if bindings else None
@@ -380,13 +446,15 @@ class OxigraphStore(Store):
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("query failed: not a SELECT query")
         variables = [v.value for v in solutions.variables]
-        width = range(len(variables))
-        rows = []
         try:
-            for solution in solutions:
-                rows.append(tuple(from_ox(solution[i]) for i in width))
-                if max_rows is not None and len(rows) > max_rows:
-                    raise TooManyRows(max_rows)
+            if max_rows is None:
+                rows = [tuple(map(from_ox, solution)) for solution in solutions]
+            else:
+                rows = []
+                for solution in solutions:
+                    rows.append(tuple(map(from_ox, solution)))
+                    if len(rows) > max_rows:
+                        raise TooManyRows(max_rows)
         except QueryError:
             raise
         except Exception as e:
