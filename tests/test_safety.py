@@ -343,3 +343,33 @@ def test_an_interrupt_swallowed_by_a_finaliser_is_repeated_quietly(kg, capsys):
     assert seen == []
     assert sys.unraisablehook is previous
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * FrOm <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "LOAD <http://127.0.0.1:9/x>",
+        "CLEAR ALL",
+        "DESCRIBE <urn:x>",
+    ],
+)
+def test_only_queries_that_cannot_be_refused_skip_rdflib(query):
+    from cnai_kg.sparql.safety import vet
+
+    assert vet(query, lambda text: "SELECT") is None
+
+
+def test_a_query_checked_by_oxigraph_alone_answers_as_after_the_full_check(kg):
+    from cnai_kg.sparql.safety import vet
+
+    text = "SELECT ?c ?l WHERE { ?c a cnai:Company ; rdfs:label ?l } ORDER BY ?c ?l"
+    assert vet(text, kg.store.kind_of).kind == "SELECT"
+    full = prepare(text)
+    assert kg.query(text).tuples == kg.store.select(full.text)[1]
+    # a syntax error is still reported by the full check, the same way
+    with pytest.raises(QueryError, match="^syntax error at line 3, column 3: unexpected 'FILTR'"):
+        kg.query("SELECT ?s WHERE {\n  ?s a cnai:Company\n  FILTR(?s)\n}")
