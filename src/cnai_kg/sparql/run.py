@@ -25,6 +25,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError, QueryTimeout, UsageError
 from ..resolve import expand
+from ..store.base import Unparsed
 from .library import NamedQuery, Param, named_query
 from .results import Rows, Triples, _a
 from .safety import PreparedQuery, prepare, vet
@@ -505,19 +506,21 @@ def run_query(
     values = dict(bindings or {})
     values.update(params)
     store = kg.store
-    prepared = bound = None
-    kind_of = getattr(store, "kind_of", None)
-    if not values and reason is None and kind_of is not None:
-        # no parameters to bind: the store's own parser may do, once vet() has made
-        # sure that nothing in the text can be refused
-        prepared = vet(text, kind_of)
-        if prepared is not None:
-            bound = _bind(kg, prepared, values, lang, what) if prepared.params else {}
-            if bound:  # a lang parameter took its default: check it the full way
-                prepared = None
-    if prepared is None:
-        prepared = prepare(text)
-        bound = _bind(kg, prepared, values, lang, what)
+    answer_any = getattr(store, "answer", None)
+    if not values and reason is None and answer_any is not None:
+        # no parameters to bind: once vet() has made sure that nothing in the text can
+        # be refused, the store's own parser may do (and tells the kind of query)
+        vetted = vet(text)
+        if vetted is not None and not (
+            vetted.params and _bind(kg, vetted, values, lang, what)  # a lang default
+        ):
+            with contextlib.suppress(Unparsed):  # the full check reports the error
+                kind, variables, answer = _evaluate(
+                    lambda: answer_any(text, max_rows=max_rows), store, timeout, max_memory
+                )
+                return _result(kg, kind, variables, answer, lang)
+    prepared = prepare(text)
+    bound = _bind(kg, prepared, values, lang, what)
     if bound and set(bound) & prepared.assigned:
         raise QueryError(
             "query failed: a parameter is also assigned inside the query (BIND or VALUES); "
@@ -533,23 +536,28 @@ def run_query(
             return evaluate_graph(closure(kg, reason), prepared.text, bound, max_rows)
 
         kind, variables, answer = _call_with_timeout(work, timeout)
-    elif timeout and store.name == "oxigraph" and _can_fork():
-
-        def work():
-            return store.query(prepared.kind, prepared.text, bound, max_rows=max_rows)
-
-        memory = _memory_limit() if max_memory == "default" else max_memory
-        kind, variables, answer = run_in_worker(work, timeout, max_memory=memory)
-    elif not timeout:
-        kind, variables, answer = store.query(
-            prepared.kind, prepared.text, bound, max_rows=max_rows
-        )
     else:
+        kind, variables, answer = _evaluate(
+            lambda: store.query(prepared.kind, prepared.text, bound, max_rows=max_rows),
+            store,
+            timeout,
+            max_memory,
+        )
+    return _result(kg, kind, variables, answer, lang)
 
-        def work():
-            return store.query(prepared.kind, prepared.text, bound, max_rows=max_rows)
 
-        kind, variables, answer = _call_with_timeout(work, timeout)
+def _evaluate(work: Callable[[], Any], store, timeout: float | None, max_memory) -> Any:
+    """``work()`` within ``timeout``: in a killable worker process on Oxigraph (where
+    processes fork), else in this process."""
+    if not timeout:
+        return work()
+    if store.name == "oxigraph" and _can_fork():
+        memory = _memory_limit() if max_memory == "default" else max_memory
+        return run_in_worker(work, timeout, max_memory=memory)
+    return _call_with_timeout(work, timeout)
+
+
+def _result(kg: KnowledgeGraph, kind: str, variables, answer, lang: str | None):
     if kind == "SELECT":
         return Rows("SELECT", variables, answer, kg=kg, lang=lang)
     if kind == "ASK":

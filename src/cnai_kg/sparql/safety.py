@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,57 +256,50 @@ def prepare(sparql: str) -> PreparedQuery:
 
 
 #: Words that send a query through :func:`prepare`: anywhere in the text (in a name,
-#: a string, a comment too), in any case. A query without any of them has no SERVICE,
-#: FROM, GRAPH, LOAD or other update keyword, whatever it parses to; a backslash may
-#: spell a keyword as a codepoint escape (``\u0053ERVICE``), so it does too. DESCRIBE
-#: is here so that a query giving triples is known to be a CONSTRUCT.
-_RISKY = re.compile(
-    r"service|from|graph|load|insert|delete|clear|drop|create|add|move|copy|with|using"
-    r"|describe|\\",
-    re.IGNORECASE,
-)
+#: a string, a comment too), in any case (compared case-folded). A query without any of
+#: them has no SERVICE, FROM, GRAPH, LOAD or other update keyword, whatever it parses
+#: to; a backslash may spell a keyword as a codepoint escape (``\\u0053ERVICE``), so it
+#: counts too. DESCRIBE is here so that a query giving triples is known to be a CONSTRUCT.
+RISKY_WORDS = (
+    "service", "from", "graph", "load", "insert", "delete", "clear", "drop", "create",
+    "add", "move", "copy", "with", "using", "describe", "\\",
+)  # fmt: skip
+
+
+#: Longer texts always take the full check (vet is for the many small queries, where
+#: rdflib's parse is most of the cost; a large one is then limited as it always was).
+VET_MAX_CHARS = 65_536
 
 
 @lru_cache(maxsize=256)
-def _risky(sparql: str) -> bool:
-    return _RISKY.search(sparql) is not None
+def vet(sparql: str) -> PreparedQuery | None:
+    """``sparql`` ready to run without rdflib's parser, when that is safe; else None (and
+    the caller uses :func:`prepare`).
 
-
-@lru_cache(maxsize=256)
-def _header_params(sparql: str) -> tuple[Param, ...] | None:
-    try:
-        return tuple(parse_header(sparql)["params"])
-    except Exception:  # prepare reports it
-        return None
-
-
-def vet(sparql: str, kind_of: Callable[[str], str | None]) -> PreparedQuery | None:
-    """``sparql`` checked without rdflib's parser, when that can be done safely; else None
-    (and the caller uses :func:`prepare`).
-
-    A query holding none of the words of :data:`_RISKY` cannot be refused (it has no
-    SERVICE, FROM, GRAPH, LOAD nor update), so the store may parse it itself:
-    ``kind_of(sparql)`` gives its kind (``SELECT``, ``ASK``, ``CONSTRUCT``), or None when
-    the store cannot parse it, and then :func:`prepare` reports the error as always.
-    The result knows neither the query's variables nor what it assigns: use it only to
-    run the query without parameters.
+    A query of at most :data:`VET_MAX_CHARS` characters holding none of
+    :data:`RISKY_WORDS` cannot be refused (it has no SERVICE,
+    FROM, GRAPH, LOAD nor update), so the store may parse it itself. Its kind is left
+    for the store to tell (None here), and when the store cannot parse it,
+    :func:`prepare` reports the error as always. The result knows neither the query's
+    variables nor what it assigns: use it only to run the query without parameters.
 
     Examples
     --------
-    >>> vet("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }", lambda q: "SELECT") is None
+    >>> vet("SELECT * WHERE { SeRvIcE <http://x> { ?s ?p ?o } }") is None
     True
-    >>> vet("SELECT ?s WHERE { ?s ?p ?o }", lambda q: "SELECT").kind
-    'SELECT'
+    >>> vet("SELECT ?s WHERE { ?s ?p ?o }").params
+    ()
     """
-    if _risky(sparql):
+    if len(sparql) > VET_MAX_CHARS:
         return None
-    params = _header_params(sparql)
-    if params is None:
+    folded = sparql.casefold()
+    if any(word in folded for word in RISKY_WORDS):
         return None
-    kind = kind_of(sparql)
-    if kind not in ("SELECT", "ASK", "CONSTRUCT"):
+    try:
+        params = tuple(parse_header(sparql)["params"])
+    except Exception:  # prepare reports it
         return None
-    return PreparedQuery(sparql, kind, None, params=params)
+    return PreparedQuery(sparql, None, None, params=params)  # type: ignore[arg-type]
 
 
 # Translations ready to evaluate, by query text. A translation is checked out by one

@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError
 
-__all__ = ["Bindings", "Pattern", "Store", "TooManyRows", "Triple"]
+__all__ = ["Bindings", "Pattern", "Store", "TooManyRows", "Triple", "Unparsed"]
 
 Triple = tuple[Node, Node, Node]
 #: A triple pattern: None matches anything.
@@ -54,6 +54,11 @@ class TooManyRows(QueryError):
 
     def __reduce__(self):  # picklable across the query worker's pipe
         return (TooManyRows, (self.max_rows,))
+
+
+class Unparsed(QueryError):
+    """The store cannot parse a query that skipped the full check
+    (:func:`~cnai_kg.sparql.safety.vet`): check it the full way, which reports the error."""
 
 
 class Store(ABC):

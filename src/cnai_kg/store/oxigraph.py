@@ -36,7 +36,7 @@ from rdflib.term import Node
 
 from ..errors import DataError, QueryError, UsageError
 from ..namespaces import PREFIXES
-from .base import Bindings, Pattern, Store, TooManyRows, Triple
+from .base import Bindings, Pattern, Store, TooManyRows, Triple, Unparsed
 
 __all__ = ["OxigraphStore", "from_ox", "to_ox"]
 
@@ -52,6 +52,7 @@ _FORMATS = {
 }
 _QUAD_FORMATS = ("trig", "nquads")
 _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+_PREFIX_USES = [(name, ns, f"{name}:") for name, ns in _PREFIXES.items()]
 _XSD_STRING = str(XSD.string)
 _HEX = re.compile(r"[0-9a-f]+")
 
@@ -135,7 +136,7 @@ def _prefixes_for(sparql: str) -> dict[str, str]:
     a few). A backslash may spell a name by codepoint escapes: then all of them."""
     if "\\" in sparql:
         return _PREFIXES
-    return {name: ns for name, ns in _PREFIXES.items() if f"{name}:" in sparql}
+    return {name: ns for name, ns, used in _PREFIX_USES if used in sparql}
 
 
 @lru_cache(maxsize=1)
@@ -154,23 +155,6 @@ def _projected(sparql: str) -> tuple[str, ...] | None:
     except Exception:  # the real evaluation reports the error
         return None
     return tuple(v.value for v in getattr(probe, "variables", []))
-
-
-@lru_cache(maxsize=256)
-def _kind(sparql: str) -> str | None:
-    """``SELECT``, ``ASK`` or ``CONSTRUCT`` (DESCRIBE too) as Oxigraph parses ``sparql``
-    over an empty store (nothing is evaluated), or None when it cannot parse it."""
-    try:
-        answer = _empty().query(sparql + "\n", prefixes=_PREFIXES)
-    except Exception:
-        return None
-    if isinstance(answer, ox.QuerySolutions):
-        return "SELECT"
-    if isinstance(answer, ox.QueryBoolean):
-        return "ASK"
-    if isinstance(answer, ox.QueryTriples):
-        return "CONSTRUCT"
-    return None
 
 
 # ------------------------------------------------------------------ errors
@@ -435,16 +419,33 @@ class OxigraphStore(Store):
         except Exception as e:
             raise _query_error(e) from None
 
-    def kind_of(self, sparql: str) -> str | None:
-        """The kind of query Oxigraph reads in ``sparql`` (for :func:`~cnai_kg.sparql.safety.vet`):
-        ``SELECT``, ``ASK``, ``CONSTRUCT`` (or DESCRIBE), None when it cannot parse it."""
-        return _kind(sparql)
+    def answer(self, sparql: str, *, max_rows: int | None = None):
+        """``(kind, vars, answer)`` of a query whose kind is not known yet (one that
+        :func:`~cnai_kg.sparql.safety.vet` let skip rdflib's check): as :meth:`Store.query`
+        gives, DESCRIBE apart (vet keeps those). Raises :class:`Unparsed` when Oxigraph
+        cannot parse it."""
+        try:
+            result = self._store.query(
+                sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+            )
+        except SyntaxError:
+            raise Unparsed("query failed: Oxigraph cannot parse it") from None
+        except Exception as e:
+            raise _query_error(e) from None
+        if isinstance(result, ox.QuerySolutions):
+            return "SELECT", *self._rows(result, max_rows)
+        if isinstance(result, ox.QueryBoolean):
+            return "ASK", [], bool(result)
+        return "CONSTRUCT", [], self._graph(result)
 
     def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
         projected = _projected(sparql) if bindings else None
         solutions = self._run(sparql, bindings, projected)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("query failed: not a SELECT query")
+        return self._rows(solutions, max_rows)
+
+    def _rows(self, solutions, max_rows: int | None):
         variables = [v.value for v in solutions.variables]
         try:
             if max_rows is None:
@@ -471,6 +472,9 @@ class OxigraphStore(Store):
         triples = self._run(sparql, bindings)
         if not isinstance(triples, ox.QueryTriples):
             raise QueryError("query failed: not a CONSTRUCT or DESCRIBE query")
+        return self._graph(triples)
+
+    def _graph(self, triples) -> Graph:
         graph = Graph()
         try:
             for t in triples:
