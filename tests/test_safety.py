@@ -382,3 +382,28 @@ def test_a_query_checked_by_oxigraph_alone_answers_as_after_the_full_check(kg):
         kg.query("SELECT ?s WHERE {\n  ?s a cnai:Company\n  FILTR(?s)\n}", timeout=30)
     with pytest.raises(QueryError, match="^syntax error at line 3, column 3: unexpected 'FILTR'"):
         kg.query("SELECT ?s WHERE {\n  ?s a cnai:Company\n  FILTR(?s)\n}")
+
+
+def test_every_internal_query_passes_the_full_check():
+    from cnai_kg.resources import query_dir
+
+    files = sorted((query_dir() / "internal").glob("*.rq"))
+    assert len(files) >= 5
+    for path in files:
+        assert prepare(path.read_text(encoding="utf-8")).kind in ("SELECT", "ASK"), path.name
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_internal_queries_answer_as_through_run_query(store):
+    from cnai_kg.kg import _internal_query
+    from cnai_kg.query import run_query
+
+    kg = cnai_kg.load(store=store)
+    for entity in ("CATL", "Huawei", "Pearl River Delta", "kg:Wuhan"):
+        iri = kg.resolve(entity)
+        text = _internal_query("facts-about")
+        expected = [r.asdict() for r in run_query(kg, text, timeout=None, entity=iri)]
+        got = kg._select("facts-about", entity=iri)
+        assert got == expected and got, entity
+    expected = [r.asdict() for r in run_query(kg, _internal_query("entity-types"), timeout=None)]
+    assert kg._select("entity-types") == expected

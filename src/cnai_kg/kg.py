@@ -480,16 +480,19 @@ class KnowledgeGraph:
         )
 
     def _select(self, name: str, **bindings: Node) -> list[dict[str, Node]]:
-        """Run an internal query from ``queries/internal`` through :func:`cnai_kg.query.run_query`.
+        """Run an internal SELECT from ``queries/internal`` on the store: rows as dicts
+        (unbound variables left out).
 
-        That path binds values (never pastes them), is safe to call from several
-        threads, and runs in this process, without a time limit (internal queries
-        are small and bounded).
+        The store binds the values (never pasted into the text), is safe to call from
+        several threads, and runs it in this process, without a time limit (internal
+        queries are small and bounded). These texts ship with cnai-kg and never take
+        user input, so they skip :func:`~cnai_kg.sparql.safety.prepare` and its rdflib
+        parse (a good part of a ``show``); the test suite runs each through it.
         """
-        from .query import run_query
-
-        rows = run_query(self, _internal_query(name), timeout=None, max_rows=None, **bindings)
-        return [row.asdict() for row in rows]
+        variables, rows = self.store.select(_internal_query(name), bindings or None)
+        return [
+            {v: x for v, x in zip(variables, row, strict=True) if x is not None} for row in rows
+        ]
 
     # ------------------------------------------------------------------ stats
 

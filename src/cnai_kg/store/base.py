@@ -16,7 +16,9 @@ Contract
   ``BNode``); a plain literal has no datatype (never ``xsd:string``).
 * The union is a set: a triple held by two files is one triple of the union.
 * SPARQL given to a store has already passed :func:`cnai_kg.sparql.safety.prepare`
-  (no SERVICE, FROM, LOAD, updates); stores never see unchecked text. It may use
+  (no SERVICE, FROM, LOAD, updates) or :func:`~cnai_kg.sparql.safety.vet`, or is one
+  of cnai-kg's own internal queries (``queries/internal``, checked by the tests);
+  stores never see unchecked text. It may use
   the project's prefixes (:data:`cnai_kg.namespaces.PREFIXES`) without declaring them.
 * ``bindings`` give variables a value before evaluation (as rdflib's
   ``initBindings`` or a VALUES block at the start of the WHERE clause do).
