@@ -52,6 +52,9 @@ _FORMATS = {
 }
 _QUAD_FORMATS = ("trig", "nquads")
 _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+#: PREFIX declarations opening a query, one after another (nothing else between them).
+_PROLOGUE = re.compile(r"(?:\s*PREFIX\s+[A-Za-z][A-Za-z0-9_-]*:\s*<[^<>\s]*>)*", re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][A-Za-z0-9_-]*):", re.IGNORECASE)
 _PREFIX_USES = [(name, ns, f"{name}:") for name, ns in _PREFIXES.items()]
 _XSD_STRING = str(XSD.string)
 _HEX = re.compile(r"[0-9a-f]+")
@@ -136,7 +139,9 @@ def _prefixes_for(sparql: str) -> dict[str, str]:
     a few). A backslash may spell a name by codepoint escapes: then all of them."""
     if "\\" in sparql:
         return _PREFIXES
-    return {name: ns for name, ns, used in _PREFIX_USES if used in sparql}
+    # the text's own PREFIX lines opening it override ours: no need to pass those
+    declared = set(_DECLARED.findall(_PROLOGUE.match(sparql).group(0)))
+    return {name: ns for name, ns, used in _PREFIX_USES if used in sparql and name not in declared}
 
 
 @lru_cache(maxsize=1)
