@@ -363,7 +363,12 @@ class OxigraphStore(Store):
             for q in self._store.quads_for_pattern(None, to_ox(predicate), None, None):
                 if isinstance(q.subject, ox.NamedNode):
                     o = q.object
-                    plain = isinstance(o, ox.Literal | ox.NamedNode)
+                    # str() of the rdflib term, as the resolver sees it (rdflib may
+                    # normalise a typed literal's lexical form: "01"^^xsd:integer is "1")
+                    plain = isinstance(o, ox.NamedNode) or (
+                        isinstance(o, ox.Literal)
+                        and (o.language or o.datatype.value == _XSD_STRING)
+                    )
                     yield q.subject.value, o.value if plain else str(from_ox(o))
 
     def files_with(self, pattern: Pattern) -> list[str]:
