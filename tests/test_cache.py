@@ -127,3 +127,49 @@ def test_old_stores_are_evicted(cache_dir, make_ttl, monkeypatch):
     for i in range(4):
         cnai_kg.load(make_ttl(f'kg:C{i} a cnai:Company ; rdfs:label "C{i}"@en .'), cache=True)
     assert len(stores(cache_dir)) == 2
+
+
+NAMES = [
+    "CATL",
+    "catl",
+    "  Contemporary   Amperex Technology ",
+    "닝더스다이",
+    "宁德时代",
+    "kg:CATL",
+    "<https://w3id.org/cnai-kg/resource/CATL>",
+    "Company",
+    "Apollo-Go",
+    "Ｃａｔｌ",
+    "catle",
+    "kg:NoSuchThing",
+    "nothing like it",
+]
+
+
+def _answer(kg, name):
+    try:
+        return kg.resolve(name)
+    except cnai_kg.errors.EntityNotFound as e:
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_name_index_answers_as_the_full_resolver(cache_dir, make_ttl, name):
+    # an ambiguous name, a case variant on another node, a non-entity sharing a name
+    extra = make_ttl(
+        'kg:Catl2 a cnai:Company ; rdfs:label "CATL"@en .\n'
+        'kg:Catl3 rdfs:label "catl"@en .\n'
+        'kg:Apollo a cnai:Company ; rdfs:label "apollo go"@en .\n'
+        '<urn:x:apollo> rdfs:label "APOLLO GO" .\n'
+    )
+    cached = cnai_kg.load(extra, cache=True)
+    plain = cnai_kg.load(extra)
+    assert cached._name_index() is not None
+    answer = _answer(cached, name)
+    assert answer == _answer(plain, name)
+    # found (or ambiguous) without indexing every name in memory; only a miss does that
+    missed = isinstance(answer, tuple) and answer[0] == "EntityNotFound"
+    assert ("resolver" in cached.__dict__) == missed
+    # a second command opens the index built by the first
+    again = cnai_kg.load(extra, cache=True)
+    assert _answer(again, name) == _answer(plain, name)

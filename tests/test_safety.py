@@ -9,11 +9,13 @@ import urllib.request
 
 import pytest
 import rdflib
+import rdflib.plugins.sparql.evaluate
 from click.testing import CliRunner
 
 import cnai_kg
 from cnai_kg.cli import cli
 from cnai_kg.errors import QueryError, QueryRefused, QueryTimeout
+from cnai_kg.namespaces import CNAI
 from cnai_kg.query import prepare
 
 
@@ -342,3 +344,66 @@ def test_an_interrupt_swallowed_by_a_finaliser_is_repeated_quietly(kg, capsys):
     assert seen == []
     assert sys.unraisablehook is previous
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * FrOm <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "LOAD <http://127.0.0.1:9/x>",
+        "CLEAR ALL",
+        "DESCRIBE <urn:x>",
+    ],
+)
+def test_only_queries_that_cannot_be_refused_skip_rdflib(query):
+    from cnai_kg.sparql.safety import vet
+
+    assert vet(query) is None
+
+
+def test_a_query_checked_by_oxigraph_alone_answers_as_after_the_full_check(kg):
+    from cnai_kg.sparql.safety import vet
+
+    text = "SELECT ?c ?l WHERE { ?c a cnai:Company ; rdfs:label ?l } ORDER BY ?c ?l"
+    assert vet(text) is not None
+    rows = kg.query(text)
+    assert rows.vars == ("c", "l") and len(rows) > 10
+    assert rows.tuples == kg.store.select(prepare(text).text)[1]
+    for timeout in (None, 30):  # in this process, and in the worker
+        assert bool(kg.query("ASK { kg:CATL a cnai:Company }", timeout=timeout))
+        query = "CONSTRUCT { ?s a cnai:Company } WHERE { ?s a cnai:Company }"
+        triples = kg.query(query, timeout=timeout)
+        assert triples.kind == "CONSTRUCT" and len(triples) == len(kg.entities(CNAI.Company))
+    # a syntax error is still reported by the full check, the same way (worker too)
+    with pytest.raises(QueryError, match="^syntax error at line 3, column 3: unexpected 'FILTR'"):
+        kg.query("SELECT ?s WHERE {\n  ?s a cnai:Company\n  FILTR(?s)\n}", timeout=30)
+    with pytest.raises(QueryError, match="^syntax error at line 3, column 3: unexpected 'FILTR'"):
+        kg.query("SELECT ?s WHERE {\n  ?s a cnai:Company\n  FILTR(?s)\n}")
+
+
+def test_every_internal_query_passes_the_full_check():
+    from cnai_kg.resources import query_dir
+
+    files = sorted((query_dir() / "internal").glob("*.rq"))
+    assert len(files) >= 5
+    for path in files:
+        assert prepare(path.read_text(encoding="utf-8")).kind in ("SELECT", "ASK"), path.name
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_internal_queries_answer_as_through_run_query(store):
+    from cnai_kg.kg import _internal_query
+    from cnai_kg.query import run_query
+
+    kg = cnai_kg.load(store=store)
+    for entity in ("CATL", "Huawei", "Pearl River Delta", "kg:Wuhan"):
+        iri = kg.resolve(entity)
+        text = _internal_query("facts-about")
+        expected = [r.asdict() for r in run_query(kg, text, timeout=None, entity=iri)]
+        got = kg._select("facts-about", entity=iri)
+        assert got == expected and got, entity
+    expected = [r.asdict() for r in run_query(kg, _internal_query("entity-types"), timeout=None)]
+    assert kg._select("entity-types") == expected

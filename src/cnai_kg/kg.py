@@ -8,6 +8,7 @@ engine can change without touching them.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from . import resources
 from .errors import UsageError
 from .io import atomic_write
 from .namespaces import CNAI, ORG, PREFIXES, SH
-from .resolve import NAME_PREDICATES, Resolver
+from .resolve import NAME_PREDICATES, NameIndex, Resolver, expand, pick
 from .store import STORES, Store
 
 __all__ = [
@@ -351,10 +352,53 @@ class KnowledgeGraph:
         """The IRI for a label or alias in any language, a CURIE or an IRI.
 
         Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names.
+
+        A known CURIE or IRI is looked up directly; a name, in the :class:`NameIndex`
+        kept beside a cached store when there is one. Otherwise, and for every name
+        that matches nothing (to list the closest), :attr:`resolver` indexes every
+        name of the graph. All three give the same answers.
         """
         if isinstance(name, URIRef):
             return name
-        return self.resolver.resolve(str(name))
+        text = str(name)
+        if "resolver" not in self.__dict__:
+            iri = expand(text)
+            if iri is not None:
+                if self._known(iri):
+                    return iri
+            else:
+                for found in self._name_candidates(text):
+                    if found:
+                        return pick(text, found, self.is_entity)
+        return self.resolver.resolve(text)
+
+    def _name_candidates(self, text: str) -> list[set[URIRef]]:
+        """:meth:`NameIndex.candidates` of ``text``, or nothing without an index."""
+        index = self._name_index()
+        if index is None:
+            return []
+        try:
+            return index.candidates(text)
+        except sqlite3.Error:  # a damaged index: do without it
+            self._names = None
+            return []
+
+    def _name_index(self) -> NameIndex | None:
+        """The name index beside the cached store (built on first use), or None."""
+        if "_names" not in self.__dict__:
+            self._names = None
+            folder = getattr(self.store, "cache_folder", None)
+            if folder is not None:
+                path = Path(folder) / NameIndex.file_name()
+                try:
+                    if path.is_file():
+                        self._names = NameIndex(path)
+                    else:
+                        pairs = self.store.name_pairs(NAME_PREDICATES)
+                        self._names = NameIndex.build(path, pairs)
+                except (OSError, sqlite3.Error):  # a read-only or full cache: index in memory
+                    self._names = None
+        return self._names
 
     # ------------------------------------------------------------------ facts
 
@@ -438,16 +482,19 @@ class KnowledgeGraph:
         )
 
     def _select(self, name: str, **bindings: Node) -> list[dict[str, Node]]:
-        """Run an internal query from ``queries/internal`` through :func:`cnai_kg.query.run_query`.
+        """Run an internal SELECT from ``queries/internal`` on the store: rows as dicts
+        (unbound variables left out).
 
-        That path binds values (never pastes them), is safe to call from several
-        threads, and runs in this process, without a time limit (internal queries
-        are small and bounded).
+        The store binds the values (never pasted into the text), is safe to call from
+        several threads, and runs it in this process, without a time limit (internal
+        queries are small and bounded). These texts ship with cnai-kg and never take
+        user input, so they skip :func:`~cnai_kg.sparql.safety.prepare` and its rdflib
+        parse (a good part of a ``show``); the test suite runs each through it.
         """
-        from .query import run_query
-
-        rows = run_query(self, _internal_query(name), timeout=None, max_rows=None, **bindings)
-        return [row.asdict() for row in rows]
+        variables, rows = self.store.select(_internal_query(name), bindings or None)
+        return [
+            {v: x for v, x in zip(variables, row, strict=True) if x is not None} for row in rows
+        ]
 
     # ------------------------------------------------------------------ stats
 
@@ -508,9 +555,7 @@ class KnowledgeGraph:
 
     def query(self, sparql: str, **kwargs):
         """Run SPARQL safely; see :func:`cnai_kg.query.run_query`."""
-        from .query import run_query
-
-        return run_query(self, sparql, **kwargs)
+        return _run_query()(self, sparql, **kwargs)
 
     def to_networkx(self, **kwargs):
         """The entity network; see :func:`cnai_kg.network.to_networkx`."""
@@ -535,6 +580,14 @@ class KnowledgeGraph:
     def triples(self, pattern=(None, None, None)) -> Iterator[tuple[Node, Node, Node]]:
         """Triples matching ``pattern`` (store-independent access for analyses)."""
         return self.store.triples(pattern)
+
+
+@cache
+def _run_query():
+    """:func:`cnai_kg.query.run_query`, imported on first use (it is not needed to start)."""
+    from .query import run_query
+
+    return run_query
 
 
 @cache

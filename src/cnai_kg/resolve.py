@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import os
 import re
+import sqlite3
+import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
@@ -15,7 +20,7 @@ from rdflib.term import Node
 from .errors import AmbiguousEntity, EntityNotFound
 from .namespaces import KG, PREFIXES, SCHEMA
 
-__all__ = ["Resolver", "normalize"]
+__all__ = ["NameIndex", "Resolver", "expand", "normalize", "pick"]
 
 NAME_PREDICATES = (
     RDFS.label,
@@ -44,6 +49,56 @@ def normalize(name: str) -> str:
 
 def _loose(name: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def expand(name: str) -> URIRef | None:
+    """A CURIE or IRI as an IRI, or None when ``name`` is neither.
+
+    Examples
+    --------
+    >>> expand("kg:CATL")
+    rdflib.term.URIRef('https://w3id.org/cnai-kg/resource/CATL')
+    >>> expand("CATL") is None
+    True
+    """
+    text = name.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if re.match(r"^(https?|urn|file):", text):
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in local:
+        return URIRef(PREFIXES[prefix] + local)
+    return None
+
+
+def pick(name: str, found: set[URIRef], preferred: Callable[[URIRef], bool]) -> URIRef:
+    """The one IRI among ``found`` (the nodes ``name`` labels) that ``name`` stands for.
+
+    When there are several, the ``preferred`` ones (the entities) win, then those in
+    the data's namespace (``kg:``).
+
+    Raises
+    ------
+    AmbiguousEntity
+        when that still leaves several
+    """
+    if len(found) > 1:
+        narrowed = {i for i in found if preferred(i)}
+        found = narrowed or found
+    if len(found) > 1:
+        narrowed = {i for i in found if i.startswith(str(KG))}
+        found = narrowed or found
+    if len(found) == 1:
+        return next(iter(found))
+    raise AmbiguousEntity(name, sorted(_curie(i) for i in found))
+
+
+def _curie(iri: URIRef) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return f"<{iri}>"
 
 
 class Resolver:
@@ -83,16 +138,8 @@ class Resolver:
                 self._display.setdefault(normalize(text), text)
 
     def expand(self, name: str) -> URIRef | None:
-        """A CURIE or IRI as an IRI, or None when ``name`` is neither."""
-        text = name.strip()
-        if text.startswith("<") and text.endswith(">"):
-            return URIRef(text[1:-1])
-        if re.match(r"^(https?|urn|file):", text):
-            return URIRef(text)
-        prefix, sep, local = text.partition(":")
-        if sep and prefix in PREFIXES and " " not in local:
-            return URIRef(PREFIXES[prefix] + local)
-        return None
+        """A CURIE or IRI as an IRI, or None when ``name`` is neither (:func:`expand`)."""
+        return expand(name)
 
     def _known(self, iri: URIRef) -> bool:
         return self._is_known(iri)
@@ -116,15 +163,7 @@ class Resolver:
             found = index.get(key)
             if not found:
                 continue
-            if len(found) > 1:
-                narrowed = {i for i in found if i in self._preferred}
-                found = narrowed or found
-            if len(found) > 1:
-                narrowed = {i for i in found if i.startswith(str(KG))}
-                found = narrowed or found
-            if len(found) == 1:
-                return next(iter(found))
-            raise AmbiguousEntity(name, sorted(self._curie(i) for i in found))
+            return pick(name, found, self._preferred.__contains__)
         raise EntityNotFound(name, self.closest(name))
 
     def closest(self, name: str, n: int = 5) -> list[str]:
@@ -141,7 +180,64 @@ class Resolver:
         return [self._display[k] for k in hits[:n]]
 
     def _curie(self, iri: URIRef) -> str:
-        for prefix, ns in PREFIXES.items():
-            if iri.startswith(ns):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return f"<{iri}>"
+        return _curie(iri)
+
+
+class NameIndex:
+    """The keys of every name (:func:`normalize` and its looser form) and the IRIs they
+    name, in an SQLite file: kept beside a cached store, so that a command resolves a
+    name without indexing every label of the graph first.
+
+    It answers what :class:`Resolver` would find for a name (the same keys, the same
+    nodes); narrowing and errors stay with :func:`pick` and the resolver.
+
+    Parameters
+    ----------
+    path : the index file, written by :meth:`build`
+    """
+
+    #: Bumped when the keys change; the Unicode version of ``normalize`` is in the name too.
+    VERSION = 1
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @classmethod
+    def file_name(cls) -> str:
+        """The index's file name (its version and the Unicode version of the keys)."""
+        return f"names-{cls.VERSION}-unicode-{unicodedata.unidata_version}.sqlite"
+
+    @classmethod
+    def build(cls, path: str | Path, names: Iterable[tuple[str, str]]) -> NameIndex:
+        """Write the index of ``names`` ((IRI, name) pairs) to ``path``, atomically."""
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=".names.", suffix=".sqlite", dir=path.parent)
+        os.close(fd)
+        try:
+            with contextlib.closing(sqlite3.connect(tmp)) as db:
+                db.execute("CREATE TABLE names (exact TEXT, loose TEXT, iri TEXT)")
+                db.executemany(
+                    "INSERT INTO names VALUES (?, ?, ?)",
+                    ((normalize(text), _loose(text), iri) for iri, text in names),
+                )
+                db.execute("CREATE INDEX by_exact ON names (exact)")
+                db.execute("CREATE INDEX by_loose ON names (loose)")
+                db.commit()
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return cls(path)
+
+    def candidates(self, name: str) -> list[set[URIRef]]:
+        """The IRIs ``name`` labels, by its exact key, then by its loose key."""
+        uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            return [
+                {
+                    URIRef(iri)
+                    for (iri,) in db.execute(f"SELECT iri FROM names WHERE {column} = ?", (key,))
+                }
+                for column, key in (("exact", normalize(name)), ("loose", _loose(name)))
+            ]

@@ -294,7 +294,11 @@ class Rows(Sequence[ResultRow]):
         self.boolean = boolean
         self.kg = kg
         self.lang = lang
-        self._variables = [Variable(v) for v in self.vars]
+        self._labels = {v: i for i, v in enumerate(self.vars)}
+
+    @property
+    def _variables(self) -> list[Variable]:
+        return [Variable(v) for v in self.vars]
 
     # --- sequence protocol
     def __len__(self) -> int:
@@ -327,10 +331,13 @@ class Rows(Sequence[ResultRow]):
         return f"<Rows SELECT {len(self)} row(s) × {len(self.vars)} var(s): {', '.join(self.vars)}>"
 
     def _row(self, values: tuple[Node | None, ...]) -> ResultRow:
-        return ResultRow(
-            {v: x for v, x in zip(self._variables, values, strict=True) if x is not None},
-            self._variables,
-        )
+        # what ResultRow(bindings, variables) builds (the values in variable order, None
+        # where unbound, labels by name), without rebuilding it from a dict for every row
+        if len(values) != len(self._labels):
+            raise ValueError("a row does not have one value per variable")
+        row = tuple.__new__(ResultRow, values)
+        row.labels = self._labels.copy()
+        return row
 
     @property
     def tuples(self) -> list[tuple[Node | None, ...]]:
@@ -397,9 +404,10 @@ class Rows(Sequence[ResultRow]):
         if self.kind == "ASK":
             result.askAnswer = bool(self.boolean)
         else:
-            result.vars = list(self._variables)
+            variables = self._variables
+            result.vars = list(variables)
             result.bindings = [
-                {v: x for v, x in zip(self._variables, r, strict=True) if x is not None}
+                {v: x for v, x in zip(variables, r, strict=True) if x is not None}
                 for r in self._rows
             ]
         return result

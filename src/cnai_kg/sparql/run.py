@@ -24,9 +24,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import QueryError, QueryTimeout, UsageError
+from ..resolve import expand
+from ..store.base import Unparsed
 from .library import NamedQuery, Param, named_query
 from .results import Rows, Triples, _a
-from .safety import PreparedQuery, prepare
+from .safety import PreparedQuery, prepare, vet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..kg import KnowledgeGraph
@@ -43,6 +45,8 @@ DEFAULT_MAX_ROWS = 1_000_000
 #: Megabytes a query's worker process may grow by (``$CNAI_KG_MAX_MEMORY``; 0: no limit).
 DEFAULT_MAX_MEMORY = 4096
 MAX_MEMORY_ENV = "CNAI_KG_MAX_MEMORY"
+#: A named query's name.
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 #: What ``reason=`` accepts.
 REASONING = ("none", "rdfs", "owl-rl")
 
@@ -105,7 +109,7 @@ def _bind(
         elif param is None:
             if isinstance(value, str):
                 # an undeclared parameter takes an IRI or CURIE as written, nothing looser
-                iri = kg.resolver.expand(value)
+                iri = expand(value)
                 if iri is None:
                     raise UsageError(
                         f"parameter {name!r} is plain text: declare it in the query "
@@ -483,7 +487,7 @@ def run_query(
     True
     """
     what = "the query"
-    if isinstance(query, str) and re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", query.strip()):
+    if isinstance(query, str) and query.lstrip()[:1].islower() and _NAME.fullmatch(query.strip()):
         query = named_query(query.strip())
     if isinstance(query, NamedQuery):
         what = f"the named query {query.name}"
@@ -499,17 +503,29 @@ def run_query(
             f"timeout must be a number of seconds from 0 (no limit) to {MAX_TIMEOUT:g}, "
             f"got {timeout}"
         )
-    prepared = prepare(text)
     values = dict(bindings or {})
     values.update(params)
+    store = kg.store
+    answer_any = getattr(store, "answer", None)
+    if not values and reason is None and answer_any is not None:
+        # no parameters to bind: once vet() has made sure that nothing in the text can
+        # be refused, the store's own parser may do (and tells the kind of query)
+        vetted = vet(text)
+        if vetted is not None and not (
+            vetted.params and _bind(kg, vetted, values, lang, what)  # a lang default
+        ):
+            with contextlib.suppress(Unparsed):  # the full check reports the error
+                kind, variables, answer = _evaluate(
+                    lambda: answer_any(text, max_rows=max_rows), store, timeout, max_memory
+                )
+                return _result(kg, kind, variables, answer, lang)
+    prepared = prepare(text)
     bound = _bind(kg, prepared, values, lang, what)
-    clash = set(bound) & prepared.assigned
-    if clash:
+    if bound and set(bound) & prepared.assigned:
         raise QueryError(
             "query failed: a parameter is also assigned inside the query (BIND or VALUES); "
             "rename one of them"
         )
-    store = kg.store
 
     if reason:
 
@@ -520,19 +536,28 @@ def run_query(
             return evaluate_graph(closure(kg, reason), prepared.text, bound, max_rows)
 
         kind, variables, answer = _call_with_timeout(work, timeout)
-    elif timeout and store.name == "oxigraph" and _can_fork():
-
-        def work():
-            return store.query(prepared.kind, prepared.text, bound, max_rows=max_rows)
-
-        memory = _memory_limit() if max_memory == "default" else max_memory
-        kind, variables, answer = run_in_worker(work, timeout, max_memory=memory)
     else:
+        kind, variables, answer = _evaluate(
+            lambda: store.query(prepared.kind, prepared.text, bound, max_rows=max_rows),
+            store,
+            timeout,
+            max_memory,
+        )
+    return _result(kg, kind, variables, answer, lang)
 
-        def work():
-            return store.query(prepared.kind, prepared.text, bound, max_rows=max_rows)
 
-        kind, variables, answer = _call_with_timeout(work, timeout)
+def _evaluate(work: Callable[[], Any], store, timeout: float | None, max_memory) -> Any:
+    """``work()`` within ``timeout``: in a killable worker process on Oxigraph (where
+    processes fork), else in this process."""
+    if not timeout:
+        return work()
+    if store.name == "oxigraph" and _can_fork():
+        memory = _memory_limit() if max_memory == "default" else max_memory
+        return run_in_worker(work, timeout, max_memory=memory)
+    return _call_with_timeout(work, timeout)
+
+
+def _result(kg: KnowledgeGraph, kind: str, variables, answer, lang: str | None):
     if kind == "SELECT":
         return Rows("SELECT", variables, answer, kg=kg, lang=lang)
     if kind == "ASK":

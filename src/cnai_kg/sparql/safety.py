@@ -21,19 +21,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from ..errors import QueryError, QueryRefused, UsageError
 from ..namespaces import PREFIXES
-from ..rdflib_fixes import fix_algebra
 from .library import Param, parse_header
 
-__all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation"]
+# rdflib's SPARQL parser (pyparsing) is imported when a query is first parsed: a query
+# that :func:`vet` passes never needs it, and building its grammar takes a while.
+
+__all__ = ["PreparedQuery", "bind_values", "prepare", "substitute", "translation", "vet"]
 
 _UPDATE_NAMES = {
     "Load": "LOAD",
@@ -78,6 +76,11 @@ _PARSE_LOCK = threading.RLock()
 
 
 def _translate(text: str) -> Any:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from ..rdflib_fixes import fix_algebra
+
     with _PARSE_LOCK:
         query = translateQuery(parseQuery(text), initNs=PREFIXES)
     fix_algebra(query.algebra)  # no phantom row from a GROUP BY over no solutions
@@ -93,7 +96,7 @@ def _position(text: str, loc: int) -> tuple[int, int]:
     return line, column
 
 
-def _syntax_error(text: str, e: ParseException) -> QueryError:
+def _syntax_error(text: str, e: Any) -> QueryError:
     loc = min(max(e.loc, 0), len(text))
     line, column = _position(text, loc)
     m = _TOKEN.match(text, loc)
@@ -108,6 +111,9 @@ def _syntax_error(text: str, e: ParseException) -> QueryError:
 
 def _refuse_update(text: str) -> None:
     """Raise :class:`QueryRefused` when ``text`` is a SPARQL Update; return when it is not."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         with _PARSE_LOCK:
             update = parseUpdate(text)
@@ -137,6 +143,8 @@ def _walk(node: Any) -> Iterator[Any]:
     rdflib keeps some translated parts as instance attributes next to the dict
     entries (``translateExists`` sets ``e.graph``), so both are visited.
     """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     seen: set[int] = set()
     while stack:
@@ -186,6 +194,11 @@ def prepare(sparql: str) -> PreparedQuery:
     ...
     cnai_kg.errors.QueryError: syntax error at line 3, column 3: unexpected 'FILTR'
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     header = parse_header(sparql)
     body = re.sub(r"#[^\n]*", "", sparql) if "#" in sparql else sparql
     if not body.strip():
@@ -240,6 +253,53 @@ def prepare(sparql: str) -> PreparedQuery:
         if isinstance(node, CompValue) and node.name == "Bind" and "var" in node
     )
     return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"], assigned)
+
+
+#: Words that send a query through :func:`prepare`: anywhere in the text (in a name,
+#: a string, a comment too), in any case (compared case-folded). A query without any of
+#: them has no SERVICE, FROM, GRAPH, LOAD or other update keyword, whatever it parses
+#: to; a backslash may spell a keyword as a codepoint escape (``\\u0053ERVICE``), so it
+#: counts too. DESCRIBE is here so that a query giving triples is known to be a CONSTRUCT.
+RISKY_WORDS = (
+    "service", "from", "graph", "load", "insert", "delete", "clear", "drop", "create",
+    "add", "move", "copy", "with", "using", "describe", "\\",
+)  # fmt: skip
+
+
+#: Longer texts always take the full check (vet is for the many small queries, where
+#: rdflib's parse is most of the cost; a large one is then limited as it always was).
+VET_MAX_CHARS = 65_536
+
+
+@lru_cache(maxsize=256)
+def vet(sparql: str) -> PreparedQuery | None:
+    """``sparql`` ready to run without rdflib's parser, when that is safe; else None (and
+    the caller uses :func:`prepare`).
+
+    A query of at most :data:`VET_MAX_CHARS` characters holding none of
+    :data:`RISKY_WORDS` cannot be refused (it has no SERVICE,
+    FROM, GRAPH, LOAD nor update), so the store may parse it itself. Its kind is left
+    for the store to tell (None here), and when the store cannot parse it,
+    :func:`prepare` reports the error as always. The result knows neither the query's
+    variables nor what it assigns: use it only to run the query without parameters.
+
+    Examples
+    --------
+    >>> vet("SELECT * WHERE { SeRvIcE <http://x> { ?s ?p ?o } }") is None
+    True
+    >>> vet("SELECT ?s WHERE { ?s ?p ?o }").params
+    ()
+    """
+    if len(sparql) > VET_MAX_CHARS:
+        return None
+    folded = sparql.casefold()
+    if any(word in folded for word in RISKY_WORDS):
+        return None
+    try:
+        params = tuple(parse_header(sparql)["params"])
+    except Exception:  # prepare reports it
+        return None
+    return PreparedQuery(sparql, None, None, params=params)  # type: ignore[arg-type]
 
 
 # Translations ready to evaluate, by query text. A translation is checked out by one

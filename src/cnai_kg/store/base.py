@@ -16,7 +16,9 @@ Contract
   ``BNode``); a plain literal has no datatype (never ``xsd:string``).
 * The union is a set: a triple held by two files is one triple of the union.
 * SPARQL given to a store has already passed :func:`cnai_kg.sparql.safety.prepare`
-  (no SERVICE, FROM, LOAD, updates); stores never see unchecked text. It may use
+  (no SERVICE, FROM, LOAD, updates) or :func:`~cnai_kg.sparql.safety.vet`, or is one
+  of cnai-kg's own internal queries (``queries/internal``, checked by the tests);
+  stores never see unchecked text. It may use
   the project's prefixes (:data:`cnai_kg.namespaces.PREFIXES`) without declaring them.
 * ``bindings`` give variables a value before evaluation (as rdflib's
   ``initBindings`` or a VALUES block at the start of the WHERE clause do).
@@ -35,7 +37,17 @@ from rdflib.term import Node
 
 from ..errors import QueryError
 
-__all__ = ["Bindings", "Blank", "Lex", "LexTerm", "Pattern", "Store", "TooManyRows", "Triple"]
+__all__ = [
+    "Bindings",
+    "Blank",
+    "Lex",
+    "LexTerm",
+    "Pattern",
+    "Store",
+    "TooManyRows",
+    "Triple",
+    "Unparsed",
+]
 
 Triple = tuple[Node, Node, Node]
 #: A triple pattern: None matches anything.
@@ -114,6 +126,11 @@ class TooManyRows(QueryError):
         return (TooManyRows, (self.max_rows,))
 
 
+class Unparsed(QueryError):
+    """The store cannot parse a query that skipped the full check
+    (:func:`~cnai_kg.sparql.safety.vet`): check it the full way, which reports the error."""
+
+
 class Store(ABC):
     """RDF from files (one graph per file), queried by SPARQL over their union."""
 
@@ -165,6 +182,16 @@ class Store(ABC):
     def files_with(self, pattern: Pattern) -> list[str]:
         """The files holding a triple that matches ``pattern``, in load order."""
         return [n for n in self.files() if next(iter(self.file_triples(n, pattern)), None)]
+
+    def name_pairs(self, predicates) -> Iterator[tuple[str, str]]:
+        """(IRI, name) for every triple ``iri predicate name`` of the union with one of
+        ``predicates`` and an IRI subject (what :class:`~cnai_kg.resolve.Resolver` indexes)."""
+        from rdflib import URIRef
+
+        for predicate in predicates:
+            for s, _, o in self.triples((None, predicate, None)):
+                if isinstance(s, URIRef):
+                    yield str(s), str(o)
 
     def query(self, kind: str, sparql: str, bindings: Bindings = None, *, max_rows=None):
         """Dispatch by query ``kind``: ``("SELECT", vars, rows)``, ``("ASK", [], bool)`` or

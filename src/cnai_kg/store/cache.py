@@ -170,7 +170,9 @@ def open_or_build(files: Iterable[tuple[str, str | Path]], *, trusted: int = 0, 
     if manifest is not None:
         with contextlib.suppress(OSError):
             os.utime(final / "manifest.json")  # most recently used
-        return OxigraphStore.open(final / "oxigraph", manifest["files"]), False
+        store = OxigraphStore.open(final / "oxigraph", manifest["files"])
+        store.cache_folder = final
+        return store, False
 
     from . import add_file
 
@@ -215,7 +217,9 @@ def open_or_build(files: Iterable[tuple[str, str | Path]], *, trusted: int = 0, 
     manifest = _manifest(final)
     if manifest is None:  # pragma: no cover - removed under our feet
         raise UsageError(f"{final}: the cached store vanished; run again or use --no-cache")
-    return OxigraphStore.open(final / "oxigraph", manifest["files"]), True
+    store = OxigraphStore.open(final / "oxigraph", manifest["files"])
+    store.cache_folder = final
+    return store, True
 
 
 def _entries(stores: Path) -> list[Path]:

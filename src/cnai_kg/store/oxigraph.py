@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ from rdflib.term import Node
 
 from ..errors import DataError, QueryError, UsageError
 from ..namespaces import PREFIXES
-from .base import Bindings, Blank, Lex, LexTerm, Pattern, Store, TooManyRows, Triple
+from .base import Bindings, Blank, Lex, LexTerm, Pattern, Store, TooManyRows, Triple, Unparsed
 
 __all__ = ["OxigraphStore", "from_ox", "to_ox"]
 
@@ -51,6 +52,10 @@ _FORMATS = {
 }
 _QUAD_FORMATS = ("trig", "nquads")
 _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+#: PREFIX declarations opening a query, one after another (nothing else between them).
+_PROLOGUE = re.compile(r"(?:\s*PREFIX\s+[A-Za-z][A-Za-z0-9_-]*:\s*<[^<>\s]*>)*", re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][A-Za-z0-9_-]*):", re.IGNORECASE)
+_PREFIX_USES = [(name, ns, f"{name}:") for name, ns in _PREFIXES.items()]
 _XSD_STRING = str(XSD.string)
 _HEX = re.compile(r"[0-9a-f]+")
 
@@ -65,6 +70,8 @@ def graph_iri(name: str) -> str:
 
 def from_ox(term) -> Node | None:
     """An Oxigraph term as an rdflib term (plain literals without ``xsd:string``)."""
+    if type(term) is ox.NamedNode:  # the most common term first
+        return _iri(term.value)
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -87,6 +94,18 @@ def _blank_id(value: str) -> str:
         # at one length (byte counts do not wobble from run to run)
         return "ox" + value.zfill(32)
     return value
+
+
+#: Characters that make rdflib warn about an IRI (``rdflib.term._is_valid_uri``).
+_NOT_IN_IRI = re.compile(r'[<>" {}|\\^`]')
+
+
+def _iri(value: str) -> URIRef:
+    """``URIRef(value)`` without its check where the check has nothing to say (the IRIs
+    Oxigraph hands out are valid); the constructor itself, warning, where it has."""
+    if _NOT_IN_IRI.search(value) is None:
+        return str.__new__(URIRef, value)
+    return URIRef(value)
 
 
 def to_ox(term: Node):
@@ -122,7 +141,46 @@ def _pattern(pattern: Pattern):
     )
 
 
+@lru_cache(maxsize=256)
+def _prefixes_for(sparql: str) -> dict[str, str]:
+    """The predeclared prefixes ``sparql`` may use: those whose ``name:`` occurs in it
+    anywhere (Oxigraph reads every prefix it is given on every query; most queries use
+    a few). A backslash may spell a name by codepoint escapes: then all of them."""
+    if "\\" in sparql:
+        return _PREFIXES
+    # the text's own PREFIX lines opening it override ours: no need to pass those
+    declared = set(_DECLARED.findall(_PROLOGUE.match(sparql).group(0)))
+    return {name: ns for name, ns, used in _PREFIX_USES if used in sparql and name not in declared}
+
+
+@lru_cache(maxsize=1)
+def _empty() -> ox.Store:
+    """An empty in-memory store: queries are parsed against it, never evaluated on data."""
+    return ox.Store()
+
+
+@lru_cache(maxsize=256)
+def _projected(sparql: str) -> tuple[str, ...] | None:
+    """The variables a SELECT projects (what Oxigraph lets substitutions reach), found by
+    asking an empty store: they depend on the text only, and evaluating over nothing costs
+    nothing (asking the real store would start evaluating the query unbound)."""
+    try:
+        probe = _empty().query(sparql + "\n", prefixes=_PREFIXES)
+    except Exception:  # the real evaluation reports the error
+        return None
+    return tuple(v.value for v in getattr(probe, "variables", []))
+
+
 # ------------------------------------------------------------------ errors
+
+
+def _query_error(e: Exception) -> QueryError:
+    """A failed evaluation as one line."""
+    if isinstance(e, SyntaxError):
+        return QueryError(f"query failed: {' '.join(str(e).split())}")
+    message = " ".join(str(e).split()) or type(e).__name__
+    return QueryError(f"query failed: {message}")
+
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
@@ -169,6 +227,8 @@ class OxigraphStore(Store):
         self._graphs = {name: ox.NamedNode(graph_iri(name)) for name in self._files}
         self._names = {g.value: n for n, g in self._graphs.items()}
         self._sizes: dict[str, int] = {}
+        #: the cache folder this store was opened from (:mod:`cnai_kg.store.cache`), if any
+        self.cache_folder: Path | None = None
 
     @classmethod
     def open(cls, path: str | Path, files: list[str], *, read_only: bool = True) -> OxigraphStore:
@@ -337,6 +397,19 @@ class OxigraphStore(Store):
         for q in self._store.quads_for_pattern(s, p, o, graph):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
+    def name_pairs(self, predicates) -> Iterator[tuple[str, str]]:
+        for predicate in predicates:
+            for q in self._store.quads_for_pattern(None, to_ox(predicate), None, None):
+                if isinstance(q.subject, ox.NamedNode):
+                    o = q.object
+                    # str() of the rdflib term, as the resolver sees it (rdflib may
+                    # normalise a typed literal's lexical form: "01"^^xsd:integer is "1")
+                    plain = isinstance(o, ox.NamedNode) or (
+                        isinstance(o, ox.Literal)
+                        and (o.language or o.datatype.value == _XSD_STRING)
+                    )
+                    yield q.subject.value, o.value if plain else str(from_ox(o))
+
     def files_with(self, pattern: Pattern) -> list[str]:
         try:
             s, p, o = _pattern(pattern)
@@ -356,10 +429,17 @@ class OxigraphStore(Store):
         rdflib's initBindings do): as Oxigraph substitutions where Oxigraph takes them (ASK,
         CONSTRUCT, DESCRIBE, and SELECT variables it projects), else by writing the terms
         into the text (:func:`~cnai_kg.sparql.safety.substitute`), else by a VALUES block."""
+        if not bindings:
+            try:
+                return self._store.query(
+                    sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+                )
+            except Exception as e:
+                raise _query_error(e) from None
         from ..sparql.safety import bind_values, substitute
 
         substitutions, values = {}, {}
-        for name, term in (bindings or {}).items():
+        for name, term in bindings.items():
             if projected is None or name in projected:
                 substitutions[ox.Variable(name)] = to_ox(term)
             else:
@@ -369,7 +449,7 @@ class OxigraphStore(Store):
             try:
                 return self._store.query(
                     text,
-                    prefixes=_PREFIXES,
+                    prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
                     substitutions=substitutions or None,
                 )
@@ -378,35 +458,53 @@ class OxigraphStore(Store):
                     raise
                 # a bound variable is declared somewhere (a subquery's SELECT, GROUP BY):
                 # bind it by a VALUES block opening the WHERE clause instead
+                text = bind_values(sparql, values)
                 return self._store.query(
-                    bind_values(sparql, values),
-                    prefixes=_PREFIXES,
+                    text,
+                    prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
                     substitutions=substitutions or None,
                 )
-        except SyntaxError as e:
-            raise QueryError(f"query failed: {' '.join(str(e).split())}") from None
         except Exception as e:
-            message = " ".join(str(e).split()) or type(e).__name__
-            raise QueryError(f"query failed: {message}") from None
+            raise _query_error(e) from None
+
+    def answer(self, sparql: str, *, max_rows: int | None = None):
+        """``(kind, vars, answer)`` of a query whose kind is not known yet (one that
+        :func:`~cnai_kg.sparql.safety.vet` let skip rdflib's check): as :meth:`Store.query`
+        gives, DESCRIBE apart (vet keeps those). Raises :class:`Unparsed` when Oxigraph
+        cannot parse it."""
+        try:
+            result = self._store.query(
+                sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+            )
+        except SyntaxError:
+            raise Unparsed("query failed: Oxigraph cannot parse it") from None
+        except Exception as e:
+            raise _query_error(e) from None
+        if isinstance(result, ox.QuerySolutions):
+            return "SELECT", *self._rows(result, max_rows)
+        if isinstance(result, ox.QueryBoolean):
+            return "ASK", [], bool(result)
+        return "CONSTRUCT", [], self._graph(result)
 
     def select(self, sparql: str, bindings: Bindings = None, *, max_rows: int | None = None):
-        projected = None
-        if bindings:
-            # the variables the SELECT projects (what Oxigraph lets substitutions reach)
-            probe = self._run(sparql + "\n", None)
-            projected = [v.value for v in getattr(probe, "variables", [])]
+        projected = _projected(sparql) if bindings else None
         solutions = self._run(sparql, bindings, projected)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("query failed: not a SELECT query")
+        return self._rows(solutions, max_rows)
+
+    def _rows(self, solutions, max_rows: int | None):
         variables = [v.value for v in solutions.variables]
-        width = range(len(variables))
-        rows = []
         try:
-            for solution in solutions:
-                rows.append(tuple(from_ox(solution[i]) for i in width))
-                if max_rows is not None and len(rows) > max_rows:
-                    raise TooManyRows(max_rows)
+            if max_rows is None:
+                rows = [tuple(map(from_ox, solution)) for solution in solutions]
+            else:
+                rows = []
+                for solution in solutions:
+                    rows.append(tuple(map(from_ox, solution)))
+                    if len(rows) > max_rows:
+                        raise TooManyRows(max_rows)
         except QueryError:
             raise
         except Exception as e:
@@ -423,6 +521,9 @@ class OxigraphStore(Store):
         triples = self._run(sparql, bindings)
         if not isinstance(triples, ox.QueryTriples):
             raise QueryError("query failed: not a CONSTRUCT or DESCRIBE query")
+        return self._graph(triples)
+
+    def _graph(self, triples) -> Graph:
         graph = Graph()
         try:
             for t in triples:
