@@ -290,6 +290,37 @@ def test_cli_sample_refused_for_other_measures():
     assert "--sample applies to betweenness and closeness only, not pagerank" in result.output
 
 
+def test_ties_rank_the_same_whatever_the_string_hashing():
+    """Pony.ai and WeRide tie on harmonic centrality up to the last bits of a float sum,
+    whose order follows Python's per-process string hashing: their order must not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    outputs = set()
+    for seed in map(str, range(5, 13)):  # 10 ordered them the other way before the fix
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "cnai-kg"),
+                "centrality",
+                "--measure",
+                "harmonic",
+                "--top",
+                "6",
+                "--engine",
+                "networkx",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -206,7 +206,9 @@ def centrality(
     keep = nodes_of_classes(G, classes, kg) if classes else set(G)
     rows = sorted(
         ((n, v) for n, v in values.items() if n in keep),
-        key=lambda nv: (-nv[1], G.nodes[nv[0]].get("label", nv[0]), nv[0]),
+        # scores equal but for the last bits of a float sum (its order follows Python's
+        # per-process string hashing) are ties: ordered by label, the same in every run
+        key=lambda nv: (-float(f"{nv[1]:.12g}"), G.nodes[nv[0]].get("label", nv[0]), nv[0]),
     )
     scores: list[Score] = []
     for i, (node, value) in enumerate(rows):
