@@ -306,9 +306,11 @@ class OxigraphStore(Store):
         self._store.remove_graph(graph)
 
     def _size(self, name: str) -> int:
-        if name not in self._sizes:
-            quads = self._store.quads_for_pattern(None, None, None, self._graphs[name])
-            self._sizes[name] = sum(1 for _ in quads)
+        if name not in self._sizes:  # counted by Oxigraph, not quad by quad in Python
+            graph = self._graphs[name].value
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            (row,) = self._store.query(query)
+            self._sizes[name] = int(row[0].value)
         return self._sizes[name]
 
     def _dedup(self, name: str) -> None:
