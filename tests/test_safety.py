@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 import rdflib
 import rdflib.plugins.sparql.evaluate
+from _listener import Listener
 from click.testing import CliRunner
 
 import cnai_kg
@@ -17,47 +18,6 @@ from cnai_kg.cli import cli
 from cnai_kg.errors import QueryError, QueryRefused, QueryTimeout
 from cnai_kg.namespaces import CNAI
 from cnai_kg.query import prepare
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection it receives."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.connections: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(0.5)
-            try:
-                data = conn.recv(4096)
-            except OSError:
-                data = b""
-            self.connections.append(data or b"<connected>")
-            conn.close()
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -144,7 +104,7 @@ def test_api_refuses_everything_that_reaches_outside(kg, listener, spies, tmp_pa
     secret = tmp_path / "secret.ttl"
     secret.write_text("<urn:a> <urn:b> <urn:c> .\n")
     before = len(kg.rdf)
-    for query, message in _outside_queries(listener.url, str(secret)):
+    for query, message in _outside_queries(listener.url + "/", str(secret)):
         with pytest.raises(QueryRefused) as err:
             kg.query(query)
         assert str(err.value).startswith(message), query
@@ -164,7 +124,7 @@ def test_api_refuses_everything_that_reaches_outside(kg, listener, spies, tmp_pa
 
 def test_cli_refuses_everything_that_reaches_outside(listener, tmp_path):
     runner = CliRunner()
-    for query, message in _outside_queries(listener.url, str(tmp_path / "x.ttl")):
+    for query, message in _outside_queries(listener.url + "/", str(tmp_path / "x.ttl")):
         result = runner.invoke(cli, ["query", query])
         assert result.exit_code == 3, (query, result.output)
         assert result.stderr.startswith(f"Error: {message}")

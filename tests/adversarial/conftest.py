@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _listener import Listener
 
 CNAI_KG = str(Path(sys.executable).parent / "cnai-kg")
 
@@ -38,43 +39,6 @@ def one_line(stderr: str) -> str:
 @pytest.fixture
 def run_cli():
     return cnai
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it gets (it answers none)."""
-
-    def __init__(self):
-        import socket
-        import threading
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        import contextlib
-
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            with contextlib.suppress(OSError):
-                conn.close()  # never answer: a fetch that waited would hang
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture

@@ -184,12 +184,12 @@ def test_jsonld_loader(tmp_path_factory, listener_url, doc):
 
 @pytest.fixture(scope="module")
 def module_listener():
-    from .conftest import Listener
+    from _listener import Listener
 
     server = Listener()
     yield server
     server.close()
-    assert server.connections == 0
+    assert server.connections == []
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def test_api_loads_queries_validates_and_renders_without_a_connection(tmp_path, 
     view = kg.render(focus="kg:Hostile")
     view.save(tmp_path / "view.html")
     kg.card("kg:Hostile")
-    assert listener.connections == 0
+    assert listener.connections == []
 
 
 def test_cli_paths_make_no_connection(tmp_path, listener):
@@ -111,7 +111,7 @@ def test_cli_paths_make_no_connection(tmp_path, listener):
     ):
         code, _, err = cnai("--data", data, *args, timeout=120)
         assert code in (0, 1), err
-    assert listener.connections == 0
+    assert listener.connections == []
 
 
 @pytest.mark.parametrize("listener_check", ["self-test"])
@@ -126,7 +126,7 @@ def test_the_listener_counts_connections(listener, listener_check):
         if listener.connections:
             break
         time.sleep(0.05)
-    assert listener.connections == 1
+    assert len(listener.connections) == 1
 
 
 def test_server_answers_hostile_requests_without_a_connection(tmp_path, listener):
@@ -163,4 +163,4 @@ def test_server_answers_hostile_requests_without_a_connection(tmp_path, listener
         ):
             statuses.append(get(base + page))
     assert all(s < 500 for s in statuses), statuses
-    assert listener.connections == 0
+    assert listener.connections == []
