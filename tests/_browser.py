@@ -6,6 +6,7 @@ missing (a machine set up without root).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -33,3 +34,23 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def launch(playwright):
     """Debian's Chromium, headless, with :data:`ARGS`."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+# Hostile text for the views and the explorer: none of it may run, open a dialog or fetch.
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+HOSTILE_QUOTE = "</script><script>alert(2)</script>"
+HOSTILE_NOTE = '"><svg onload=alert(3)><iframe src=javascript:alert(4)>'
+#: A company whose label, alias, caveat and quote are HTML and script (Turtle, prefixes
+#: as the tests' ``make_ttl`` declares them).
+HOSTILE_TTL = f"""
+kg:Evil a cnai:Company ; rdfs:label {json.dumps(HOSTILE_LABEL)}@en ,
+    {json.dumps(HOSTILE_QUOTE)}@ko ;
+    skos:altLabel "evil-alias <b onmouseover=alert(5)>x</b>"@en ;
+    cnai:caveat {json.dumps(HOSTILE_NOTE)}@en ;
+    cnai:basedIn kg:Shanghai .
+kg:ex-evil a cnai:SourceExcerpt ; cnai:quote {json.dumps(HOSTILE_QUOTE)}@ko ;
+    dcterms:isPartOf kg:Article-China-AI .
+kg:st-evil a cnai:Statement ; rdf:subject kg:Evil ; rdf:predicate cnai:basedIn ;
+    rdf:object kg:Shanghai ; prov:wasDerivedFrom kg:ex-evil ;
+    cnai:caveat {json.dumps(HOSTILE_NOTE)}@en .
+"""

@@ -9,12 +9,19 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import pytest
-from _browser import ARTIFACTS, launch, sync_api
+from _browser import (
+    ARTIFACTS,
+    HOSTILE_LABEL,
+    HOSTILE_NOTE,
+    HOSTILE_QUOTE,
+    HOSTILE_TTL,
+    launch,
+    sync_api,
+)
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF, RDFS
 
@@ -336,24 +343,9 @@ def test_path_view_lists_the_evidence_chain(kg, session, tmp_path):
 
 # --------------------------------------------------------------------------- hostile data
 
-HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
-HOSTILE_QUOTE = "</script><script>alert(2)</script>"
-HOSTILE_NOTE = '"><svg onload=alert(3)><iframe src=javascript:alert(4)>'
-
 
 def test_hostile_labels_quotes_and_notes_never_run(make_ttl, session, tmp_path):
-    extra = make_ttl(f"""
-        kg:Evil a cnai:Company ; rdfs:label {json.dumps(HOSTILE_LABEL)}@en ,
-            {json.dumps(HOSTILE_QUOTE)}@ko ;
-            skos:altLabel "evil-alias <b onmouseover=alert(5)>x</b>"@en ;
-            cnai:caveat {json.dumps(HOSTILE_NOTE)}@en ;
-            cnai:basedIn kg:Shanghai .
-        kg:ex-evil a cnai:SourceExcerpt ; cnai:quote {json.dumps(HOSTILE_QUOTE)}@ko ;
-            dcterms:isPartOf kg:Article-China-AI .
-        kg:st-evil a cnai:Statement ; rdf:subject kg:Evil ; rdf:predicate cnai:basedIn ;
-            rdf:object kg:Shanghai ; prov:wasDerivedFrom kg:ex-evil ;
-            cnai:caveat {json.dumps(HOSTILE_NOTE)}@en .
-        """)
+    extra = make_ttl(HOSTILE_TTL)
     kg = cnai_kg.load(extra)
     view = kg.render(title=HOSTILE_NOTE)
     assert "kg:Evil" in view.node_ids
