@@ -482,7 +482,9 @@ def write_report(
         "**Noise.** The machine (two cores in all) is shared with other work, so single figures "
         "can be off by tens of percent: read the ratios and the orders of magnitude, not the "
         "digits. Each figure is the median of "
-        f"{repeat} runs ({large_repeat} from 100k companies on, where a step takes minutes).",
+        f"{repeat} runs ({large_repeat} from 100k companies on, where a step takes minutes); "
+        f"the queries and the path search run at least {QUICK_RUNS} times when a run takes under "
+        f"{QUICK_SECONDS:.0f} s, on both sides.",
         "",
         "## Machine and versions",
         "",
