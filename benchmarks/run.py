@@ -578,14 +578,19 @@ def write_plot(results: dict, sizes: list[int], path: Path) -> None:
     FigureCanvasAgg(fig)
     for i, step in enumerate(steps):
         ax = fig.add_subplot(rows, cols, i + 1)
+        drawn: list[float] = []
         for tool, style, name in (("cnai", "-o", "cnai-kg"), ("direct", "--s", "direct")):
             points = [(n, _median(results[n][step][tool])) for n in sizes]
             points = [(n, m) for n, m in points if m is not None]
             if points:
                 xs, ys = zip(*points, strict=True)
                 ax.plot(xs, ys, style, label=name)
+                drawn += ys
         ax.set_xscale("log")
         ax.set_yscale("log")
+        if drawn and max(drawn) < 10 * min(drawn):  # at least a decade: flat looks flat
+            middle = (min(drawn) * max(drawn)) ** 0.5
+            ax.set_ylim(middle / 10, middle * 10)
         ax.set_title(step.replace("`", ""), fontsize=9)
         ax.set_xlabel("companies", fontsize=8)
         ax.set_ylabel("MB" if "MB" in step else "seconds", fontsize=8)
