@@ -67,7 +67,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import networkx as nx
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -76,7 +76,7 @@ from .kg import ENTITY_EXCLUDED, LANGS, KnowledgeGraph, default_lang, lang_order
 from .namespaces import CNAI, ORG, SCHEMA
 from .progress import task
 from .resolve import normalize
-from .store.base import Blank, Lex, LexTerm
+from .store.base import Lex, LexTerm, from_lexical
 
 __all__ = [
     "EDGE_ATTRIBUTES",
@@ -413,16 +413,8 @@ class _Reader:
         return seen
 
     def curie(self, node: LexTerm) -> str:
-        if node not in self._curies:
-            if type(node) is Blank:
-                self._curies[node] = f"_:{node}"
-            elif type(node) is Lex:
-                dt = URIRef(node.datatype) if node.datatype else None
-                self._curies[node] = Literal(
-                    node.value, lang=node.language or None, datatype=dt
-                ).n3()
-            else:
-                self._curies[node] = self.kg.curie(URIRef(node))
+        if node not in self._curies:  # as KnowledgeGraph.curie of the rdflib term
+            self._curies[node] = self.kg.curie(from_lexical(node))
         return self._curies[node]
 
     def types(self, node: LexTerm) -> list[str]:
