@@ -271,7 +271,8 @@ _FACT, _DEFINITIONAL, _ACTOR_GROUP = (
 
 _NOTHING: dict = {}  # never changed
 _gc_lock = threading.Lock()
-_gc_holders = 0
+_gc_holders = 0  # blocks inside gc_paused() now
+_gc_resume = False  # whether the collector ran when the first of them began
 
 
 @contextmanager
@@ -280,10 +281,10 @@ def gc_paused():
     strings, tuples and dicts (none in a cycle): each collection would rescan them all,
     which costs a third of the time on large graphs. Nested and threaded uses keep it
     paused until the last one ends; it is only resumed if it was running before."""
-    global _gc_holders
+    global _gc_holders, _gc_resume
     with _gc_lock:
         if _gc_holders == 0:
-            gc_paused.resume = gc.isenabled()
+            _gc_resume = gc.isenabled()
             gc.disable()
         _gc_holders += 1
     try:
@@ -291,7 +292,7 @@ def gc_paused():
     finally:
         with _gc_lock:
             _gc_holders -= 1
-            if _gc_holders == 0 and gc_paused.resume:
+            if _gc_holders == 0 and _gc_resume:
                 gc.enable()
 
 
