@@ -542,6 +542,13 @@ class _Reader:
             self._status[fact] = _fact_status(self, fact)
         return self._status[fact]
 
+    def release(self) -> None:
+        """Drop the index and the per-fact records (CURIEs stay: they need neither)."""
+        self.ix = None  # type: ignore[assignment]
+        self._evidence.clear()
+        self._templates.clear()
+        self._labels.clear()
+
     def edge_template(self, fact: LexTerm) -> dict[str, str]:
         """The attributes every edge of ``fact`` shares, keyed in :data:`EDGE_ATTRIBUTES`
         order (copy it before adding an edge's own)."""
@@ -826,7 +833,12 @@ def _project(kg, lang, keep_status, classes, relations, partnerships, directed, 
     else:
         edges += _fact_node_edges(reader, node_ids)
     step(4, note=_STEPS[4])
-    for u, v, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"])):
+    edges.sort(key=lambda e: (e[0], e[1], e[2]["relation"], e[2]["fact"]))
+    # the graph copies each edge's attributes: let go of the index, the per-fact records and
+    # each edge's own dict as soon as they are copied, so memory does not hold them twice
+    reader.release()
+    for i, (u, v, attrs) in enumerate(edges):
+        edges[i] = None
         if wanted is not None and attrs["relation"] not in wanted:
             continue
         if attrs["fact_status"] not in keep_status:
