@@ -314,8 +314,7 @@ class _Index:
     """
 
     def __init__(self, kg: KnowledgeGraph):
-        pso = kg.store.lexical_index()
-        self.pso = pso
+        self.pso = kg.store.lexical_index()
         self._reverse: dict[str, dict[LexTerm, list[LexTerm]]] = {}
 
     def objects(self, s: LexTerm, p: str) -> Sequence[LexTerm]:
@@ -378,10 +377,10 @@ def index_for(kg: KnowledgeGraph) -> _Index:
 class _Reader:
     """Cached look-ups (labels, classes, evidence) over the index of one KnowledgeGraph."""
 
-    def __init__(self, kg: KnowledgeGraph, lang: str, index: _Index | None = None):
+    def __init__(self, kg: KnowledgeGraph, lang: str):
         self.kg = kg
         self.lang = lang
-        self.ix = index if index is not None else index_for(kg)
+        self.ix = index_for(kg)  # the shared one inside shared_index(), else a new one
         self._labels: dict[LexTerm, str] = {}
         self._evidence: dict[LexTerm, dict[str, str]] = {}
         self._curies: dict[LexTerm, str] = {}
