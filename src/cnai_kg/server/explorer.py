@@ -14,19 +14,35 @@ from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import resources as importlib_resources
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..kg import LANGS, KnowledgeGraph
+from ..errors import NoPath, UsageError
+from ..kg import LANGS, KnowledgeGraph, lang_order
 from ..namespaces import CNAI
 from ..query import Rows, Triples, parse_header, run_query
-from ..resolve import normalize
+from ..resolve import expand, normalize
+from .i18n import TEXT
 
 __all__ = ["Explorer", "Limits"]
 
-_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+#: Relations an entity page does not list (names are shown above them; the partners of a
+#: partnership have a table of their own).
+_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, CNAI.hasParticipation}
+#: Why an entity has no neighbourhood to draw, by the class it belongs to (the key of the
+#: sentence in :data:`cnai_kg.server.i18n.TEXT`); the first class that applies wins.
+_NO_NEIGHBOURHOOD = (
+    (CNAI.PartnerRole, "no_graph_role"),
+    (SKOS.ConceptScheme, "no_graph_scheme"),
+    (CNAI.Report, "no_graph_source"),
+    (CNAI.Article, "no_graph_source"),
+    (CNAI.Website, "no_graph_source"),
+)
+#: The server's own queries (in ``server/queries/``), as opposed to the named library.
+_OWN_QUERIES = ("outgoing", "incoming", "participations")
 
 
 @cache
@@ -124,8 +140,13 @@ class Explorer:
                 items.append(item)
         partnerships = [self.term(p, lang) for p in kg.entities(CNAI.Partnership)]
         companies = [self.term(c, lang) for c in kg.entities(CNAI.Company)]
+        kinds = [
+            {**self.term(expand(curie), lang), "n": n}
+            for curie, n in stats["entities_per_class"].items()
+        ]
         return {
             "stats": stats,
+            "kinds": kinds,
             "hubs": sorted(hubs.values(), key=lambda t: t["text"].casefold()),
             "companies": sorted(companies, key=lambda t: t["text"].casefold()),
             "partnerships": sorted(partnerships, key=lambda t: t["text"].casefold()),
@@ -139,12 +160,22 @@ class Explorer:
         iri = kg.resolve(name)
         card = kg.card(iri, lang)
         outgoing = []
+        texts: dict[URIRef, list[Literal]] = {}
         for row in self._select("outgoing", lang, entity=iri):
             if row.relation in _HIDDEN:
                 continue
+            if isinstance(row.value, Literal) and row.value.language:
+                texts.setdefault(row.relation, []).append(row.value)
+                continue
             outgoing.append(
-                {"relation": self.term(row.relation, lang), "value": self.term(row.value, lang)}
+                {"relation": self.term(row.relation, lang), "value": self._value(row.value, lang)}
             )
+        # a text given in several languages (a caveat, a gap): the page's language only
+        for relation, values in texts.items():
+            for value in _in_best_lang(values, lang):
+                outgoing.append(
+                    {"relation": self.term(relation, lang), "value": self.term(value, lang)}
+                )
         incoming = []
         for row in self._select("incoming", lang, entity=iri):
             if row.source not in self.entity_set:
@@ -152,6 +183,14 @@ class Explorer:
             incoming.append(
                 {"relation": self.term(row.relation, lang), "source": self.term(row.source, lang)}
             )
+        partners = [
+            {
+                "partnership": self.term(row.partnership, lang),
+                "member": self.term(row.member, lang),
+                "role": self.term(row.role, lang),
+            }
+            for row in self._select("participations", lang, entity=iri)
+        ]
 
         def order(key):
             return lambda r: (r["relation"]["text"].casefold(), r[key]["text"].casefold())
@@ -160,6 +199,7 @@ class Explorer:
             {
                 "id": kg.curie(f.fact),
                 "kind": f.kind,
+                "kind_label": f.kind_label,
                 "summary": f.summary,
                 "quotes": list(f.quotes),
                 "documents": list(f.documents),
@@ -178,9 +218,44 @@ class Explorer:
             "types": [self.term(t, lang) for t in kg.types(iri)],
             "outgoing": sorted(outgoing, key=order("value")),
             "incoming": sorted(incoming, key=order("source")),
+            "partners": sorted(
+                partners,
+                key=lambda r: (r["partnership"]["text"].casefold(), r["member"]["text"].casefold()),
+            ),
+            # the columns of the partners table, less the one that is this entity throughout
+            "partner_columns": [
+                key
+                for key in ("partnership", "member", "role")
+                if not partners or any(r[key]["curie"] != card.curie for r in partners)
+            ],
             "facts": facts,
             "file": card.file,
         }
+
+    def _value(self, node: Node, lang: str) -> dict:
+        """A relation's value; a source excerpt shows its quote and its document."""
+        out = self.term(node, lang)
+        if isinstance(node, URIRef) and out["id"] is None:
+            quote = self.kg.value(node, CNAI.quote)
+            if quote is not None:
+                document = self.kg.value(node, DCTERMS.isPartOf)
+                out.update(text=str(quote), quote=True, lang=getattr(quote, "language", None))
+                if document is not None:
+                    out["document"] = self.term(document, lang)
+        return out
+
+    def neighbourhood(self, name: str, lang: str) -> dict:
+        """Whether the entity page draws a neighbourhood, and if not, why (a TEXT key)."""
+        kg = self.kg
+        iri = kg.resolve(name)
+        view = self.view("entity", lang, kg.curie(iri))
+        nodes = len(view.nodes) if view is not None else 0
+        if nodes > 1:
+            return {"drawn": True, "reason": None, "nodes": nodes}
+        reason = next(
+            (key for cls, key in _NO_NEIGHBOURHOOD if kg.is_instance(iri, cls)), "no_graph"
+        )
+        return {"drawn": False, "reason": reason, "nodes": nodes}
 
     # ------------------------------------------------------------------ path
 
@@ -193,16 +268,27 @@ class Explorer:
         # the projection the drawing uses (render's), so the first chain is the one drawn
         from ..render import VIEW_CLASSES
 
-        found = evidence_paths(
-            kg,
-            kg.curie(a),
-            kg.curie(b),
-            k=k,
-            lang=lang,
-            partnerships="nodes",
-            claims=True,
-            classes=VIEW_CLASSES,
-        )
+        try:
+            found = evidence_paths(
+                kg,
+                kg.curie(a),
+                kg.curie(b),
+                k=k,
+                lang=lang,
+                partnerships="nodes",
+                claims=True,
+                classes=VIEW_CLASSES,
+            )
+        except NoPath as e:
+            e.ends = (kg.label(a, lang), kg.label(b, lang))  # for the page's own sentence
+            raise
+        except UsageError as e:
+            # an end the network leaves out (a role, a vocabulary, a document): say which
+            from ..network import to_networkx
+
+            G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES, lang=lang)
+            e.outside = [kg.label(x, lang) for x in (a, b) if kg.curie(x) not in G]
+            raise
         return {
             "from": self.term(a, lang),
             "to": self.term(b, lang),
@@ -253,7 +339,7 @@ class Explorer:
     def _select(self, name: str, lang: str, **bindings: Node) -> Rows:
         return run_query(
             self.kg,
-            _server_query(name) if name in ("outgoing", "incoming") else name,
+            _server_query(name) if name in _OWN_QUERIES else name,
             timeout=None,
             max_rows=None,
             lang=lang,
@@ -292,6 +378,36 @@ class Explorer:
             "graph": self._drawing(head, rows[:limit], lang, triples=isinstance(result, Triples)),
         }
 
+    def labelled(self, result: Rows, lang: str) -> Rows:
+        """``result`` with a ``<var>_label`` column after each column that holds IRIs: the
+        names the table shows, in ``lang``, for the downloads of the query page."""
+        if result.kind != "SELECT":
+            return result
+        rows = result.tuples
+        taken = set(result.vars)
+        columns: list[tuple[str, int, bool]] = []
+        for i, var in enumerate(result.vars):
+            columns.append((var, i, False))
+            if any(isinstance(r[i], URIRef) for r in rows):
+                name = f"{var}_label"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                columns.append((name, i, True))
+
+        def cell(row, i: int, label: bool):
+            if not label:
+                return row[i]
+            return Literal(self.kg.label(row[i], lang)) if isinstance(row[i], URIRef) else None
+
+        return Rows(
+            "SELECT",
+            [name for name, _, _ in columns],
+            [tuple(cell(r, i, label) for _, i, label in columns) for r in rows],
+            kg=self.kg,
+            lang=lang,
+        )
+
     def _drawing(self, head: list[str], rows: list[list], lang: str, *, triples: bool) -> dict:
         """Nodes and edges for "show as graph": IRIs; triples or row neighbours as edges."""
         nodes: dict[str, dict] = {}
@@ -322,22 +438,60 @@ class Explorer:
     # ----------------------------------------------------------------- views
 
     def view(self, kind: str, lang: str, *args: str):
-        """A :class:`~cnai_kg.render.GraphView` for the home, entity or path page (cached)."""
+        """A :class:`~cnai_kg.render.GraphView` for the home, entity or path page (cached);
+        None for an entity the network leaves out.
+
+        An entity's neighbourhood keeps every status (proposals are drawn dashed) and the
+        entity's own classes, so that a proposal, an indicator or a status is drawn with
+        the facts that point at it. Each view's ``meta["pages"]`` maps the nodes that have
+        an entity page to its address, which the view links to.
+        """
 
         def build():
+            from ..render import VIEW_CLASSES
+
             kg = self.kg
             if kind == "home":
-                return kg.render(
+                view = kg.render(
                     classes=["Company", "AIHub", "Partnership", "City"],
                     lang=lang,
                     title=_HOME_TITLE[lang],
                 )
-            if kind == "entity":
-                return kg.render(focus=kg.curie(kg.resolve(args[0])), hops=1, lang=lang)
-            a, b = (kg.curie(kg.resolve(x)) for x in args)
-            return kg.render(path=(a, b), hops=0, lang=lang)
+            elif kind == "entity":
+                iri = kg.resolve(args[0])
+                classes = list(dict.fromkeys([*VIEW_CLASSES, *kg.types(iri)]))
+                try:
+                    view = kg.render(
+                        focus=kg.curie(iri), hops=1, lang=lang, classes=classes, status="all"
+                    )
+                except UsageError:
+                    return None  # not a node of the projection: the page says why
+            else:
+                a, b = (kg.curie(kg.resolve(x)) for x in args)
+                view = kg.render(path=(a, b), hops=0, lang=lang)
+            view.meta["pages"] = {
+                n["id"]: page_url(n["id"], lang)
+                for n in view.nodes
+                if expand(n["id"]) in self.entity_set
+            }
+            view.meta["openPage"] = TEXT[lang]["open_page"]
+            return view
 
         return self._views.get((kind, lang, *args), build)
+
+
+def page_url(entity_id: str, lang: str) -> str:
+    """The explorer's address of an entity's page."""
+    return f"/entity/{quote(entity_id, safe=':')}?lang={lang}"
+
+
+def _in_best_lang(values: list[Literal], lang: str) -> list[Literal]:
+    """The literals in the best language there is for ``lang`` (see :func:`lang_order`)."""
+    for code in lang_order(lang):
+        found = [v for v in values if v.language == code]
+        if found:
+            return sorted(found)
+    return sorted(values)
 
 
 _HOME_TITLE = {

@@ -165,6 +165,28 @@ class NamedQuery:
         """The description in ``lang`` when the header gives one, else the English one."""
         return self.translations.get(lang or "", {}).get("description") or self.description
 
+    def text_in(self, lang: str | None) -> str:
+        """The query's text with the header lines in languages other than ``lang`` left out.
+
+        >>> q = named_query("hubs").text_in("ko")
+        >>> [line.split(":")[0] for line in q.splitlines() if line.startswith("# title")]
+        ['# title', '# title@ko']
+        """
+        out: list[str] = []
+        dropping = False
+        in_header = True
+        for line in self.text.splitlines(keepends=True):
+            if in_header and not line.startswith("#"):
+                in_header = False
+            if in_header:
+                m = _HEADER_LINE.match(line.strip())
+                if m:
+                    dropping = bool(m["lang"]) and m["lang"] != lang
+                if dropping:
+                    continue
+            out.append(line)
+        return "".join(out)
+
     def param_description(self, name: str, lang: str | None) -> str:
         """What parameter ``name`` means, in ``lang`` when the header says, else in English."""
         found = self.translations.get(lang or "", {}).get("params", {}).get(name)

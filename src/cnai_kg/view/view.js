@@ -151,6 +151,12 @@
     };
   }
 
+  // The address of a node's page when the view is served by the explorer, else null.
+  function pageOf(id) {
+    var pages = data.meta && data.meta.pages;
+    return pages && Object.prototype.hasOwnProperty.call(pages, id) ? pages[id] : null;
+  }
+
   function nodeLink(id, text) {
     var a = el("a", null, text);
     a.setAttribute("data-node", id);
@@ -166,6 +172,14 @@
     details.appendChild(el("h2", null, ui.details));
     details.appendChild(el("h3", "title", info.label));
     details.appendChild(el("div", "sub", info.kind + " \u00b7 " + id));
+    var page = pageOf(id);
+    if (page) {  // served by the explorer: the entity's own page, in the top window
+      var open = el("a", "page", data.meta.openPage);
+      open.href = page;
+      open.target = "_top";
+      open.setAttribute("data-page", id);
+      details.appendChild(open);
+    }
     var rows = [];
     Object.keys(info.labels).forEach(function (code) {
       rows.push([ui.labels + (code ? " @" + code : ""), info.labels[code].join(" / ")]);
@@ -222,7 +236,7 @@
     head.appendChild(nodeLink(e.toId, e.to));
     details.appendChild(head);
     details.appendChild(el("div", "sub", e.relationCurie));
-    if (e.role) details.appendChild(dl([[ui.kind, e.role]]));
+    if (e.role) details.appendChild(dl([[ui.role, e.role]]));
     if (e.fact) details.appendChild(factBlock(e.fact));
   }
 
@@ -287,6 +301,10 @@
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) showEdge(p.edges[0]);
+  });
+  network.on("doubleClick", function (p) {
+    var page = p.nodes.length ? pageOf(p.nodes[0]) : null;
+    if (page) window.top.location.assign(page);
   });
 
   // ------------------------------------------------------------ search
