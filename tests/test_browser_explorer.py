@@ -49,12 +49,14 @@ def frame_of(v):
 
 
 #: The view's layout: frame width, the side panel's box and the graph's, and the legend
-#: labels that wrap onto a second line (an inline box broken across lines has two rects).
+#: labels that take more than one line (a range over a text has one rect per line).
 LAYOUT = """() => {
   const box = (id) => document.getElementById(id).getBoundingClientRect();
   const side = box('side'), graph = box('graph');
+  const lines = (s) => { const r = document.createRange(); r.selectNodeContents(s);
+    return new Set([...r.getClientRects()].map((q) => Math.round(q.top))).size; };
   const wrapped = [...document.querySelectorAll('#legend li span:not(.count)')]
-    .filter((s) => s.getClientRects().length > 1).map((s) => s.textContent);
+    .filter((s) => lines(s) > 1).map((s) => s.textContent);
   return {width: innerWidth, side: {left: side.left, top: side.top, width: side.width},
           graph: {bottom: graph.bottom, width: graph.width, height: graph.height}, wrapped};
 }"""

@@ -60,11 +60,11 @@ def test_centrality_table_in_korean_aligns_by_display_width(run):
     assert (
         result.stdout
         == """\
-betweenness centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed)
-rank  entity  class  group   score  id
-   1  베타    기업          0.4455  kg:Beta
-   2  알파    기업          0.3727  kg:Alpha
-   3  감마    기업          0.2818  kg:Gamma
+betweenness 중심성 (방향 없음; 노드 12개, 엣지 14개; 파트너십 엣지로 축약; 상태 reported, active, proposed)
+순위  개체  종류  집단    점수  ID
+   1  베타  기업        0.4455  kg:Beta
+   2  알파  기업        0.3727  kg:Alpha
+   3  감마  기업        0.2818  kg:Gamma
 """  # noqa: E501
     )
 
@@ -156,18 +156,18 @@ def test_path_korean_with_definitional_and_unsourced_hops(run):
     assert (
         result.stdout
         == """\
-path 1 of 1 (3 hops): Delta → 마켓 → 알파 → 메트로
+경로 1/1 (3단계): Delta → 마켓 → 알파 → 메트로
   1. Delta —운영 지역→ 마켓
-     evidence: none (no statement describes this triple)
+     근거: 없음 (이 트리플을 기술하는 진술이 없음)
   2. 마켓 ←목표 시장— 알파
-     fact: 알파–베타 제휴 [kg:P1, 진행 중]
-     roles: 베타: 플랫폼 운영자; 알파: 기술 제공자
-     quote: “알파와 베타가 손잡았다”
-     source: 미니 기사 ← Mini report
+     사실: 알파–베타 제휴 [kg:P1, 진행 중]
+     역할: 베타: 플랫폼 운영자; 알파: 기술 제공자
+     인용: “알파와 베타가 손잡았다”
+     출처: 미니 기사 ← Mini report
   3. 알파 —소재지→ 메트로
-     fact: kg:st1
-     quote: “알파는 메트로에 있다”
-     source: 미니 기사 ← Mini report
+     사실: kg:st1
+     인용: “알파는 메트로에 있다”
+     출처: 미니 기사 ← Mini report
 """
     )
     lines = run("path", "Metro", "Land").stdout.splitlines()
@@ -340,3 +340,53 @@ def test_shipped_no_path_is_one_line():
     result = shipped("path", "Pony.ai", "CATL", "--via", "Partnership")
     assert result.exit_code == 1
     assert result.stderr == "Error: no path from Pony.ai to CATL (via Partnership)\n"
+
+
+def test_neighbors_and_communities_print_their_headers_in_chinese(run):
+    out = run("neighbors", "Alpha", "--lang", "zh").stdout.splitlines()
+    assert out[0] == "阿尔法：1 步以内的实体 4 个"
+    assert out[1].split() == ["步数", "实体", "类别", "群体", "路径"]
+    out = run("communities", "--lang", "zh").stdout.splitlines()
+    assert (
+        out[0]
+        == "louvain 社区 (resolution 1.0, seed 0; 节点 12 个, 边 14 条): 社区 3 个, 模块度 0.408"
+    )
+    assert out[3] == " 3. (3) Korean makers [群体], 伽马, Camera"
+
+
+@pytest.mark.parametrize(
+    ("lang", "unknown", "nopath"),
+    [
+        (
+            "ko",
+            "Error: 알 수 없는 개체 'Ubr'; 비슷한 이름: Uber\n",
+            "Error: 경로 없음: Pony.ai → CATL (1단계 이내; 우버 제외)\n",
+        ),
+        (
+            "zh",
+            "Error: 未知实体 'Ubr'；相近的名称：Uber\n",
+            "Error: 没有路径：小马智行 → 宁德时代 (1 步以内；避开 优步)\n",
+        ),
+        (
+            "en",
+            "Error: unknown entity 'Ubr'; closest matches: Uber\n",
+            "Error: no path from Pony.ai to CATL (within 1 hop; avoiding Uber)\n",
+        ),
+    ],
+)
+def test_errors_in_the_language_asked_for(lang, unknown, nopath):
+    result = shipped("show", "Ubr", "--lang", lang)
+    assert (result.exit_code, result.stderr) == (1, unknown)
+    result = shipped(
+        "path", "Pony.ai", "CATL", "--max-hops", "1", "--avoid", "Uber", "--lang", lang
+    )
+    assert (result.exit_code, result.stderr) == (1, nopath)
+
+
+def test_errors_follow_cnai_kg_lang_and_other_errors_stay_english(monkeypatch):
+    monkeypatch.setenv("CNAI_KG_LANG", "zh")
+    result = shipped("neighbors", "Ubr")
+    assert result.stderr == "Error: 未知实体 'Ubr'；相近的名称：Uber\n"
+    result = shipped("query", "SELECT ?x WHERE {", "--lang", "zh")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: syntax error at line 1")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.stderr)

@@ -84,7 +84,7 @@
     });
     box.appendChild(kl);
     if (legend.proposed) {
-      var ql = el("ul");
+      var ql = el("ul", "single");
       var qi = el("li");
       qi.appendChild(swatch("line dashed", "#848484"));
       qi.appendChild(el("span", null, ui.proposed));
@@ -92,7 +92,7 @@
       box.appendChild(ql);
     }
     if (legend.path) {
-      var pl = el("ul");
+      var pl = el("ul", "single");
       var li = el("li");
       li.appendChild(swatch("line", "#d62728"));
       var pathLink = el("span", data.hops ? "link" : null, ui.path);
@@ -101,7 +101,29 @@
       pl.appendChild(li);
       box.appendChild(pl);
     }
+    fitColumns(box);
   }
+
+  // A legend list takes two columns where every label fits on one line, else one.
+  function lines(span) {
+    var range = document.createRange();
+    range.selectNodeContents(span);
+    var tops = {};
+    Array.prototype.forEach.call(range.getClientRects(), function (r) { tops[Math.round(r.top)] = 1; });
+    return Object.keys(tops).length;
+  }
+
+  function fitColumns(box) {
+    box.querySelectorAll("ul.split").forEach(function (ul) { ul.classList.remove("single", "split"); });
+    box.querySelectorAll("ul:not(.single)").forEach(function (ul) {
+      var spans = ul.querySelectorAll("li span:not(.count)");
+      if (Array.prototype.some.call(spans, function (s) { return lines(s) > 1; })) {
+        ul.classList.add("single", "split");
+      }
+    });
+  }
+
+  window.addEventListener("resize", function () { fitColumns(document.getElementById("legend")); });
 
   function toggleKind(key, li) {
     var hide = !state.hiddenKinds[key];
