@@ -186,7 +186,8 @@ def test_every_problem_is_listed_and_nothing_written(ws, tmp_path):
         "relations.csv row 1, F 'colour': not a relations column",
         "relations.csv row 2, quote (D): not found in 'note'; closest passage: "
         "“**한빛비전(Hanbit Vision)**은 한국의",
-        "relations.csv row 3, relation (B): unknown relation 'locatedOn'; closest: containedInPlace",
+        "relations.csv row 3, relation (B): unknown relation 'locatedOn';"
+        " closest: containedInPlace",
         "relations.csv row 4, subject (A): unknown entity 'Hanbit Vizion'; closest: Hanbit Vision",
         "relations.csv row 5, source (E): 'nosuch' is not a registered source",
         "relations.csv row 6, object (C): empty",

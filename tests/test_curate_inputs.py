@@ -79,7 +79,7 @@ def test_cp949_and_euc_kr_are_detected_and_never_mojibake():
 
 def test_a_wrong_encoding_given_is_one_line():
     with pytest.raises(CnaiKgError) as e:
-        decode("한빛".encode("utf-8"), "note.txt", "ascii")
+        decode("한빛".encode(), "note.txt", "ascii")
     assert "note.txt" in str(e.value) and "\n" not in str(e.value)
     with pytest.raises(CnaiKgError, match="unknown encoding"):
         decode(b"abc", "note.txt", "klingon-8")

@@ -492,7 +492,6 @@ def check_quotes(kg, ws: Workspace, document: DocumentInfo) -> list[QuoteCheck]:
     (recorded in an earlier version, or written by hand) must be found in the text
     once, or be told apart by its prefix or suffix.
     """
-    from ..quotes import quote_plain
     from .anchor import Ambiguous, Anchor, normalize
 
     if document.source is None:
