@@ -330,7 +330,7 @@ def import_(files, dry_run, output, encoding, template, fmt, lang) -> None:
         result = import_files(
             ws,
             list(files),
-            output=output,
+            output=Path(output).resolve() if output else None,
             dry_run=dry_run,
             encoding=encoding,
             extra=state.data_files,

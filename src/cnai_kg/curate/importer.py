@@ -84,8 +84,8 @@ def documents_with_text(kg, ws: Workspace) -> dict[str, Document]:
 
 
 def _output(ws: Workspace, paths: Sequence[str | Path], output: str | Path | None) -> Path:
-    if output:
-        target = Path(output)
+    if output:  # a relative name is in the workspace (the CLI gives -o from the current folder)
+        target = ws.root / Path(output).expanduser()
     else:  # one sheet: its name; several: the name of their folder when they share one
         folders = {Path(p).resolve().parent for p in paths}
         stem = Path(paths[0]).stem if len(paths) == 1 or len(folders) > 1 else folders.pop().name
@@ -178,7 +178,8 @@ def import_files(
 
     Parameters
     ----------
-    output : the Turtle file to write (default ``data/`` + the first sheet's name + ``.ttl``)
+    output : the Turtle file to write, relative to the workspace (default ``data/`` + the
+        first sheet's name + ``.ttl``)
     dry_run : check and compare, write nothing
     encoding : the encoding of CSV files (detected when left out)
     extra : more RDF files the import is checked with (``--data``)
