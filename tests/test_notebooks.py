@@ -109,7 +109,8 @@ def test_tracing_partnership_paths_runs():
     assert "Korean firms [group]" in out and "'proposed'" in out
     assert "Korean vision-camera and gripper makers [group] —specialises in→" in out
     # section 5: a workspace of one's own source, from Python
-    assert "new note" in out and "row 1, quote: not found in 'note'; closest passage: “비전 카메라와 정밀 센서" in out
+    assert "new note" in out
+    assert "row 1, quote: not found in 'note'; closest passage: “비전 카메라와 정밀 센서" in out
     assert "hanbit.ttl" in out and "+ Hanbit Vision (fictional) kg:HanbitVision" in out
     assert "Hanbit Vision (fictional) —specialises in→ Vision cameras" in out
     assert "Vision cameras ←demands— ROKAE" in out
