@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import resources
-from .errors import UsageError
+from .errors import EntityNotFound, UsageError
 from .io import atomic_write
 from .namespaces import CNAI, ORG, PREFIXES, SH
 from .resolve import NAME_PREDICATES, NameIndex, Resolver, expand, pick
@@ -360,10 +360,12 @@ class KnowledgeGraph:
     def _known(self, iri: URIRef) -> bool:
         return (iri, None, None) in self or (None, None, iri) in self
 
-    def resolve(self, name: str | Node) -> URIRef:
+    def resolve(self, name: str | Node, *, closest: bool = True) -> URIRef:
         """The IRI for a label or alias in any language, a CURIE or an IRI.
 
-        Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names.
+        Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names
+        (none when ``closest`` is false: a caller that only asks whether the name is
+        known saves looking for them).
 
         A known CURIE or IRI is looked up directly; a name, in the :class:`NameIndex`
         kept beside a cached store when there is one. Otherwise, and for every name
@@ -382,7 +384,9 @@ class KnowledgeGraph:
                 for found in self._name_candidates(text):
                     if found:
                         return pick(text, found, self.is_entity)
-        return self.resolver.resolve(text)
+                if not closest and self._name_index() is not None:
+                    raise EntityNotFound(text, [])  # the index has every name
+        return self.resolver.resolve(text, closest=closest)
 
     def _name_candidates(self, text: str) -> list[set[URIRef]]:
         """:meth:`NameIndex.candidates` of ``text``, or nothing without an index."""

@@ -144,13 +144,14 @@ class Resolver:
     def _known(self, iri: URIRef) -> bool:
         return self._is_known(iri)
 
-    def resolve(self, name: str) -> URIRef:
+    def resolve(self, name: str, *, closest: bool = True) -> URIRef:
         """The IRI ``name`` stands for.
 
         Raises
         ------
         EntityNotFound
-            with the closest known names, when nothing matches
+            with the closest known names (unless ``closest`` is false: none are
+            looked for), when nothing matches
         AmbiguousEntity
             when the name labels several entities
         """
@@ -158,13 +159,14 @@ class Resolver:
         if iri is not None:
             if self._known(iri):
                 return iri
-            raise EntityNotFound(name, self.closest(iri.split("/")[-1].split("#")[-1]))
+            near = self.closest(iri.split("/")[-1].split("#")[-1]) if closest else []
+            raise EntityNotFound(name, near)
         for index, key in ((self._exact, normalize(name)), (self._loose, _loose(name))):
             found = index.get(key)
             if not found:
                 continue
             return pick(name, found, self._preferred.__contains__)
-        raise EntityNotFound(name, self.closest(name))
+        raise EntityNotFound(name, self.closest(name) if closest else [])
 
     def closest(self, name: str, n: int = 5) -> list[str]:
         """Up to ``n`` known names closest to ``name``, best first."""

@@ -333,18 +333,19 @@ class Builder:
         found: set[str] = set()
         matches: list[str] = []
         try:
-            found.add(str(self._resolver.resolve(name)))
+            found.add(str(self._resolver.resolve(name, closest=False)))
         except AmbiguousEntity as e:
             self.problem(table, row, column, str(e), "give its id or CURIE (kg:ID)")
-        except EntityNotFound as e:
-            matches += e.matches
+        except EntityNotFound:
+            pass
         try:
-            found.add(str(self.kg.resolve(name)))
+            found.add(str(self.kg.resolve(name, closest=False)))
         except AmbiguousEntity as e:
             self.problem(table, row, column, str(e), "give its CURIE (kg:ID)")
-        except EntityNotFound as e:
-            matches += e.matches
-        if not found:
+        except EntityNotFound:
+            pass
+        if not found:  # only now look for the closest names (a slow search)
+            matches += self._resolver.closest(name) + self.kg.resolver.closest(name)
             hint = ("closest: " + ", ".join(dict.fromkeys(matches))) if matches else None
             self.problem(table, row, column, f"unknown entity {name!r}", hint)
         if len(found) > 1:

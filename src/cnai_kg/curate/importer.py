@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..errors import CnaiKgError, UsageError
 from ..io import atomic_write
 from ..namespaces import PREFIXES
@@ -147,7 +149,11 @@ def _build(ws, tables: list[Table], read_problems, *, output: Path, extra, compa
             after = before.with_files((name, candidate))
             from ..validate import validate
 
-            report = validate(after)
+            # the new file's nodes (and the entities it adds facts to), over the whole graph
+            focus = {
+                t.subject.value for t in builder.triples if isinstance(t.subject, ox.NamedNode)
+            }
+            report = validate(after, focus=sorted(focus))
             problems = _problems_of(report.violations, builder.origin)
             if problems:
                 raise ImportProblems(sorted(problems, key=_order))
