@@ -45,6 +45,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ..errors import CnaiKgError, UsageError
+from ..network._igraph import igraph as _load_igraph
 
 __all__ = [
     "AUTO_IGRAPH_ABOVE",
@@ -150,7 +151,7 @@ class SimpleNetwork:
     def igraph(self):
         """The same graph as an ``igraph.Graph`` (built on first use)."""
         if self._igraph is None:
-            import igraph
+            igraph = _load_igraph()
 
             index = self.index
             pairs = self._graph.edges() if self._edges is None else self._edges
@@ -468,7 +469,7 @@ class IgraphEngine(Engine):
         return [nodes[i] for i in path]
 
     def communities(self, net, method, *, resolution=1.0, seed=0):
-        import igraph
+        igraph = _load_igraph()
 
         g = net.igraph()
         if net.directed:

@@ -27,7 +27,7 @@ import networkx as nx
 
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
-from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
+from ..network import SYMMETRIC_RELATIONS, analysis_network, find_node, resolve_relations
 from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
@@ -279,7 +279,7 @@ def evidence_paths(
     if max_hops is not None and max_hops < 1:
         raise UsageError(f"--max-hops must be at least 1, not {max_hops}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
-    G = as_network(graph, lang=lang, **projection)
+    G = analysis_network(graph, lang=lang, **projection)
     s = find_node(G, source, kg)
     t = find_node(G, target, kg)
     if s == t:

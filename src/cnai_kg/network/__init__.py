@@ -55,6 +55,7 @@ Examples
 
 from __future__ import annotations
 
+from .compiled import CompiledNetwork, analysis_network
 from .export import NETWORK_FORMATS, export_network, write_network, xml_safe
 from .index import gc_paused as gc_paused  # for render, which reads the same index
 from .index import index_for as index_for
@@ -82,6 +83,8 @@ __all__ = [
     "PARTNERSHIP_MODES",
     "STATUSES",
     "SYMMETRIC_RELATIONS",
+    "CompiledNetwork",
+    "analysis_network",
     "as_network",
     "export_network",
     "find_node",

@@ -96,4 +96,4 @@ def nodes_of_classes(
                 choices = sorted({c.split(":", 1)[-1] for c in index.values()})
                 raise UsageError(f"unknown class {name!r}; choose from: {', '.join(choices)}")
             wanted.add(index[key])
-    return {n for n, d in G.nodes(data=True) if wanted & set(d.get("types", "").split())}
+    return {n for n, types in G.nodes(data="types") if wanted & set((types or "").split())}

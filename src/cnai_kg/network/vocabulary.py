@@ -211,7 +211,7 @@ def _class_index(kg: KnowledgeGraph) -> dict[str, URIRef]:
 
 def relation_names(G: nx.Graph) -> list[str]:
     """The relations (CURIEs) on the edges of a projection, sorted."""
-    return sorted({d["relation"] for *_, d in G.edges(data=True)})
+    return sorted({rel for *_, rel in G.edges(data="relation")})
 
 
 def resolve_relations(
@@ -230,9 +230,9 @@ def resolve_relations(
     ['cnai:Partnership', 'cnai:basedIn']
     """
     index: dict[str, str] = {}
-    for *_, d in G.edges(data=True):
-        rel = d["relation"]
-        for name in (rel, rel.split(":", 1)[-1], d.get("relation_label", "")):
+    named = zip(G.edges(data="relation"), G.edges(data="relation_label"), strict=True)
+    for (*_, rel), (*_, label) in named:
+        for name in (rel, rel.split(":", 1)[-1], label or ""):
             if name:
                 index.setdefault(normalize(name), rel)
     for rel, labels in _RELATION_LABELS.items():

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..network._igraph import igraph as _load_igraph
 from .options import BETWEENNESS_SAMPLE, FR_ITERATIONS
 
 # --------------------------------------------------------------------------- measures, layout
@@ -54,7 +55,7 @@ def community_layout(
     >>> sorted(pos) == list(range(5))
     True
     """
-    import igraph
+    igraph = _load_igraph()
 
     nodes = sorted(G, key=str)
     if not nodes:
@@ -121,7 +122,7 @@ def _place_communities(
     """Centres of the communities, within the unit disc: those linked to others laid
     out together in the middle (an area in proportion to theirs), the rest (often
     single nodes) on a sunflower spiral around them, the largest nearest."""
-    import igraph
+    igraph = _load_igraph()
 
     if count == 1:
         return [(0.0, 0.0)]

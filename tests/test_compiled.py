@@ -1,0 +1,111 @@
+"""The compiled network (cnai_kg.network.compiled) answers every analysis as the projection
+it was compiled from does, on the shipped graph and on a generated one; the CLI's cached
+store keeps it and reads it back; igraph comes without matplotlib."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cnai_kg
+from cnai_kg.algorithms import centrality, communities, evidence_paths, neighbors
+from cnai_kg.errors import NoPath
+from cnai_kg.network import CompiledNetwork, analysis_network
+from cnai_kg.network.compiled import write_compiled
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from generate import write_graph  # noqa: E402
+
+PROJECTIONS = [
+    {},
+    {"partnerships": "nodes", "claims": True, "status": "all"},
+    {"directed": False, "lang": "ko"},
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> cnai_kg.KnowledgeGraph:
+    path = write_graph(300, tmp_path_factory.mktemp("gen") / "gen.ttl")
+    return cnai_kg.load(path, shipped=False)
+
+
+def _pair(kg, tmp_path, name, **projection):
+    G = kg.to_networkx(**projection)
+    return G, CompiledNetwork(write_compiled(G, tmp_path / f"{name}.sqlite"))
+
+
+def _paths(graph, s, t, **options):
+    try:
+        return [p.to_dict() for p in evidence_paths(graph, s, t, **options)]
+    except NoPath as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("projection", PROJECTIONS, ids=["default", "nodes", "undirected-ko"])
+@pytest.mark.parametrize("which", ["shipped", "generated"])
+def test_the_compiled_network_gives_the_same_answers(which, projection, kg, generated, tmp_path):
+    graph = kg if which == "shipped" else generated
+    G, net = _pair(graph, tmp_path, which, **projection)
+    assert list(net) == list(G) and net.graph == G.graph
+    assert net.edges() == list(G.edges())
+    assert all(net.nodes[n] == G.nodes[n] for n in G)
+    directed = projection.get("directed", True)
+    for measure in ("degree", "betweenness", "pagerank", "harmonic"):
+        for classes in (None, ["Company"]):
+            a = centrality(G, measure, classes=classes, top=15, directed=directed)
+            b = centrality(net, measure, classes=classes, top=15, directed=directed)
+            assert a.to_dict() == b.to_dict()
+    assert communities(G).communities == communities(net).communities
+    nodes = sorted(G)
+    rng = random.Random(17)
+    for _ in range(40):
+        s, t = rng.sample(nodes, 2)
+        for options in ({}, {"k": 3}, {"directed": directed, "k": 2}):
+            assert _paths(G, s, t, **options) == _paths(net, s, t, **options)
+        assert [n.to_dict() for n in neighbors(G, s, hops=2)] == [
+            n.to_dict() for n in neighbors(net, s, hops=2)
+        ]
+
+
+def test_a_cached_store_keeps_the_compiled_network(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNAI_KG_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_graph(200, tmp_path / "g.ttl")
+    cold = cnai_kg.load(path, cache=True)
+    first = centrality(cold, "pagerank", classes=["Company"], top=10)
+    folder = Path(cold.store.cache_folder) / "networks"
+    assert len(list(folder.glob("*.sqlite"))) == 1
+    warm = cnai_kg.load(path, cache=True)
+    assert isinstance(analysis_network(warm), CompiledNetwork)
+    assert centrality(warm, "pagerank", classes=["Company"], top=10).to_dict() == first.to_dict()
+    # other options, another compiled network; the answers those of the projection
+    got = evidence_paths(warm, "Company 3", "Company 150", k=2, status="all")
+    want = evidence_paths(warm.to_networkx(status="all"), "kg:bench-co-3", "kg:bench-co-150", k=2)
+    assert [p.to_dict() for p in got] == [p.to_dict() for p in want]
+    assert len(list(folder.glob("*.sqlite"))) == 2
+
+
+def test_a_damaged_compiled_network_is_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNAI_KG_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_graph(100, tmp_path / "g.ttl")
+    kg = cnai_kg.load(path, cache=True)
+    want = centrality(kg, "degree", top=5).to_dict()
+    (compiled,) = (Path(kg.store.cache_folder) / "networks").glob("*.sqlite")
+    compiled.write_bytes(b"not a database")
+    again = cnai_kg.load(path, cache=True)
+    assert centrality(again, "degree", top=5).to_dict() == want
+
+
+def test_igraph_comes_without_matplotlib():
+    code = (
+        "import sys; from cnai_kg.network._igraph import igraph; g = igraph().Graph(3); "
+        "print('matplotlib' in sys.modules, g.vcount())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["False", "3"]
