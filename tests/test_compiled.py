@@ -109,3 +109,98 @@ def test_igraph_comes_without_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.split() == ["False", "3"]
+
+
+MISSPELT = ["catle", "Tencnet", "Ubr", "Alibab", "바이두우", "百渡", "kg:Baidoo", "Pony", "x"]
+
+
+def test_closest_names_from_the_name_index_are_the_resolvers(tmp_path, monkeypatch):
+    from cnai_kg.errors import EntityNotFound
+
+    monkeypatch.setenv("CNAI_KG_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_graph(100, tmp_path / "g.ttl")
+    for files in ((), (path,)):
+        indexed = cnai_kg.load(*files, cache=True)
+        plain = cnai_kg.load(*files)
+        for name in [*MISSPELT, "Compnay 17", "긱업 17"]:
+            with pytest.raises(EntityNotFound) as by_index:
+                indexed.resolve(name)
+            with pytest.raises(EntityNotFound) as by_resolver:
+                plain.resolve(name)
+            assert str(by_index.value) == str(by_resolver.value)
+            assert by_index.value.matches == by_resolver.value.matches
+        assert "resolver" not in indexed.__dict__  # the index answered, not every name
+
+
+@pytest.mark.parametrize("directed", [False, True], ids=["undirected", "directed"])
+def test_the_shortest_path_dag_walk_gives_yens_shortest_paths(generated, directed):
+    from cnai_kg.algorithms.engine import get_engine, k_shortest_paths, shortest_paths
+    from cnai_kg.algorithms.paths import _walkable_network
+
+    G = generated.to_networkx(status="all")
+    net = _walkable_network(G, directed=directed)
+    nodes = sorted(G)
+    rng = random.Random(5)
+    compared = ties = 0
+    for _ in range(150):
+        s, t = rng.sample(nodes, 2)
+        for name in ("networkx", "igraph"):
+            engine = get_engine(name)
+            yen = list(k_shortest_paths(engine, net, s, t, 9))
+            shortest = [p for p in yen if yen and len(p) == len(yen[0])]
+            assert shortest_paths(engine, net, s, t, 9) == shortest
+            assert shortest_paths(engine, net, s, t, 1) == shortest[:1]
+            compared += 1
+            ties += len(shortest) > 1
+    assert compared == 300 and ties > 20  # many pairs have several shortest paths
+
+
+def _stats_by_walking(kg) -> dict:
+    """stats() as it was computed before the SPARQL aggregates: walking the triples."""
+    from collections import Counter, defaultdict
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    from cnai_kg.namespaces import CNAI
+
+    entities = kg._entity_set
+    per_class = Counter(kg.curie(t) for _, t in kg._entity_types if isinstance(t, URIRef))
+    languages = defaultdict(set)
+    for pred in (SKOS.prefLabel, RDFS.label):
+        for e, _, lit in kg.store.triples((None, pred, None)):
+            if e in entities and isinstance(lit, Literal):
+                languages[e].add(lit.language or "")
+    total = len(entities)
+    sources = {
+        kg.curie(c): len(kg.subjects(RDF.type, c))
+        for c in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt)
+    }
+    return {
+        "entities": total,
+        "entities_per_class": dict(per_class),
+        "sources": sources,
+        "label_coverage": {
+            code: (sum(code in languages[e] for e in entities), total)
+            for code in ("en", "ko", "zh")
+        },
+    }
+
+
+def test_stats_from_aggregates_count_what_walking_the_triples_counts(kg, generated, make_ttl):
+    odd = make_ttl(
+        "kg:NoLabel a cnai:Company .\n"
+        'kg:Untagged a cnai:Company ; rdfs:label "plain" ; skos:prefLabel "x"@en .\n'
+        'kg:TwoTypes a cnai:Company, cnai:Platform ; rdfs:label "둘"@ko .\n'
+        "_:b a cnai:SourceExcerpt .\n"
+    )
+    for graph in (kg, generated, cnai_kg.load(odd)):
+        got = graph.stats()
+        want = _stats_by_walking(graph)
+        assert {k: got[k] for k in want} == {
+            **want,
+            "entities_per_class": got["entities_per_class"],
+        }
+        assert got["entities_per_class"] == dict(
+            sorted(want["entities_per_class"].items(), key=lambda kv: (-kv[1], kv[0]))
+        )
