@@ -204,3 +204,25 @@ def test_stats_from_aggregates_count_what_walking_the_triples_counts(kg, generat
         assert got["entities_per_class"] == dict(
             sorted(want["entities_per_class"].items(), key=lambda kv: (-kv[1], kv[0]))
         )
+
+
+def test_the_same_view_rendered_from_four_threads_at_once_has_the_same_positions(generated):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cnai_kg.algorithms import communities as find_communities
+    from cnai_kg.render import render
+
+    def positions():
+        view = render(generated, layout="precomputed")
+        return {n["id"]: (n["x"], n["y"]) for n in view.nodes}
+
+    def louvain():
+        return find_communities(generated, engine="igraph", seed=3).communities
+
+    alone, parts = positions(), louvain()
+    assert len(alone) > 300
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        views = [pool.submit(positions) for _ in range(4)]
+        searches = [pool.submit(louvain) for _ in range(4)]  # igraph's generator, meanwhile
+        assert all(v.result() == alone for v in views)
+        assert all(s.result() == parts for s in searches)

@@ -46,6 +46,7 @@ import networkx as nx
 
 from ..errors import CnaiKgError, UsageError
 from ..network._igraph import igraph as _load_igraph
+from ..network._igraph import seeded
 
 __all__ = [
     "AUTO_IGRAPH_ABOVE",
@@ -498,14 +499,12 @@ class IgraphEngine(Engine):
         return net.igraph().neighbors(i, mode="out" if net.directed else "all")
 
     def communities(self, net, method, *, resolution=1.0, seed=0):
-        igraph = _load_igraph()
-
         g = net.igraph()
         if net.directed:
             g = g.as_undirected()
-        # igraph draws from Python's random module unless told otherwise
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
+        # igraph draws from Python's random module unless told otherwise; from this
+        # search's own generator here, and no other thread's meanwhile
+        with seeded(random.Random(seed)):
             if method == "louvain":
                 clusters = g.community_multilevel(resolution=resolution)
                 name = "igraph.Graph.community_multilevel"
@@ -517,8 +516,6 @@ class IgraphEngine(Engine):
             else:
                 clusters = g.community_label_propagation()
                 name = "igraph.Graph.community_label_propagation"
-        finally:
-            igraph.set_random_number_generator(random)
         parts = [{net.nodes[i] for i in members} for members in clusters if members]
         return parts, name
 

@@ -10,11 +10,13 @@ cnai-kg does not use.
 
 from __future__ import annotations
 
+import random
 import sys
 import threading
+from contextlib import contextmanager
 from types import ModuleType
 
-__all__ = ["igraph"]
+__all__ = ["igraph", "seeded"]
 
 _lock = threading.Lock()
 
@@ -37,3 +39,22 @@ def igraph() -> ModuleType:
             if sys.modules.get("matplotlib", 0) is None:
                 del sys.modules["matplotlib"]
         return module
+
+
+#: igraph's random number generator is one for the whole process: whoever sets it holds
+#: this lock until it is set back, so that two layouts (or community searches) running in
+#: two threads at once never draw from each other's generator.
+_random_lock = threading.RLock()
+
+
+@contextmanager
+def seeded(rng: random.Random):
+    """igraph draws from ``rng`` (its own generator) within the block, and from no one
+    else's: blocks in other threads wait for it. Python's ``random`` afterwards."""
+    module = igraph()
+    with _random_lock:
+        module.set_random_number_generator(rng)
+        try:
+            yield module
+        finally:
+            module.set_random_number_generator(random)

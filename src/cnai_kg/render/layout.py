@@ -9,6 +9,7 @@ from collections import defaultdict
 import networkx as nx
 
 from ..network._igraph import igraph as _load_igraph
+from ..network._igraph import seeded
 from .options import BETWEENNESS_SAMPLE, FR_ITERATIONS
 
 # --------------------------------------------------------------------------- measures, layout
@@ -64,9 +65,9 @@ def community_layout(
     g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges() if u != v])
     g.simplify()
     rng = random.Random(seed)
-    # igraph draws from Python's random module unless told otherwise
-    igraph.set_random_number_generator(rng)
-    try:
+    # igraph draws from Python's random module unless told otherwise; from this layout's
+    # own generator here, and no other thread's meanwhile
+    with seeded(rng):
         if len(nodes) <= max_community:
             pending = [list(range(len(nodes)))]
         else:
@@ -102,8 +103,6 @@ def community_layout(
             local = _fr_unit(g.induced_subgraph(comm) if len(comm) < len(nodes) else g, rng)
             for v, (x, y) in zip(comm, local, strict=True):
                 positions[nodes[v]] = (cx + x * radii[i], cy + y * radii[i])
-    finally:
-        igraph.set_random_number_generator(random)
     return {n: (round(float(x)), round(float(y))) for n, (x, y) in positions.items()}
 
 
