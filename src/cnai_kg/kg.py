@@ -101,6 +101,16 @@ class FactRecord:
     definitional: bool
     caveats: tuple[str, ...] = ()
     why: str | None = None
+    #: the media type of each quote's document (``text/markdown``: show its emphasis as
+    #: such; see :mod:`cnai_kg.quotes`), in the order of :attr:`quotes`
+    formats: tuple[str | None, ...] = ()
+
+    def plain_quotes(self) -> tuple[str, ...]:
+        """The quotes as a terminal shows them (a Markdown source's marks taken away)."""
+        from .quotes import quote_plain
+
+        formats = self.formats or (None,) * len(self.quotes)
+        return tuple(quote_plain(q, f) for q, f in zip(self.quotes, formats, strict=True))
 
 
 @dataclass
@@ -182,21 +192,23 @@ class KnowledgeGraph:
                 return found[0]
         return None
 
-    def with_files(self, *files: str | Path) -> KnowledgeGraph:
-        """A new graph with ``files`` added (this one is left as it is)."""
+    def with_files(self, *files: str | Path | tuple[str, str | Path]) -> KnowledgeGraph:
+        """A new graph with ``files`` added (this one is left as it is); a ``(name, path)``
+        pair names the file as :func:`load` does."""
         from .store import add_file, new_store
 
         options = self._load_options
         if options is not None and list(self._paths) == self.files:
             # loaded from files: load them again with the new ones (through the cache)
-            user = list(self._paths.values())[self._shipped_count :]
+            user = list(self._paths.items())[self._shipped_count :]
             return load(*user, *files, **options)
 
         target = new_store(self.store.name)
         for name in self.store.files():
             _add_triples(target, name, self.store.file_triples(name))
-        for path in files:
-            add_file(target, _display_name(Path(path)), path)
+        for item in files:
+            name, path = item if isinstance(item, tuple) else (_display_name(Path(item)), item)
+            add_file(target, name, path)
         return KnowledgeGraph(target)
 
     def __len__(self) -> int:
@@ -424,12 +436,15 @@ class KnowledgeGraph:
         rows = self._select("facts-about", entity=iri)
         grouped: dict[Node, dict] = {}
         for row in rows:
-            rec = grouped.setdefault(row["fact"], {"quotes": [], "docs": []})
+            rec = grouped.setdefault(row["fact"], {"quotes": {}, "docs": []})
             quote, document = row.get("quote"), row.get("document")
-            if quote is not None and str(quote) not in rec["quotes"]:
-                rec["quotes"].append(str(quote))
+            if quote is not None:
+                media = row.get("format")
+                rec["quotes"].setdefault(str(quote), str(media) if media is not None else None)
             if document is not None:
                 doc = self.label(document, lang)
+                if row.get("page") is not None:
+                    doc += f", p. {row['page']}"
                 if doc not in rec["docs"]:
                     rec["docs"].append(doc)
         return sorted(
@@ -465,6 +480,7 @@ class KnowledgeGraph:
             kind=kind,
             summary=summary,
             quotes=tuple(sorted(found["quotes"])),
+            formats=tuple(_media(found["quotes"], q) for q in sorted(found["quotes"])),
             documents=tuple(sorted(found["docs"])),
             definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self,
             caveats=caveats,
@@ -614,17 +630,19 @@ def _internal_query(name: str) -> str:
 
 
 def load(
-    *extra_files: str | Path,
+    *extra_files: str | Path | tuple[str, str | Path],
     shipped: bool = True,
     store: str | None = None,
     cache: bool = False,
     progress=None,
+    base: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the ontology, the shipped data and ``extra_files`` into a :class:`KnowledgeGraph`.
 
     Parameters
     ----------
-    *extra_files : Turtle (or other RDF) files added to the graph
+    *extra_files : Turtle (or other RDF) files added to the graph; a ``(name, path)`` pair
+        reads ``path`` but calls it ``name`` (a file about to be written in its place)
     shipped : include the shipped ``graph/`` data (the ontology is always loaded)
     store : ``"oxigraph"`` (the default: embedded Oxigraph, parsed by its own parsers)
         or ``"rdflib"`` (rdflib in memory; ``"memory"`` is an older name of it)
@@ -632,6 +650,7 @@ def load(
         (read-only) instead of parsing when the same files are loaded again
         (:mod:`cnai_kg.store.cache`; the command line does this unless ``--no-cache``)
     progress : called as ``progress(done, total, name)`` after each file is parsed
+    base : a folder (a workspace's): files inside it go by their path relative to it
 
     Raises
     ------
@@ -652,10 +671,12 @@ def load(
         files += resources.graph_files()
     # the input size limit is for the user's files, not the ones cnai-kg ships
     shipped_count = len(files)
-    files += [Path(f) for f in extra_files]
-    named = {}
+    named: dict[str, Path] = {}
     for path in files:
-        named.setdefault(_display_name(path), path)
+        named.setdefault(_display_name(path, base), path)
+    for item in extra_files:
+        name, path = item if isinstance(item, tuple) else (None, Path(item))
+        named.setdefault(name or _display_name(Path(path), base), Path(path))
     if cache and kind == "oxigraph" and all(str(p) != "-" for p in named.values()):
         from .store.cache import open_or_build
 
@@ -665,16 +686,26 @@ def load(
     kg = KnowledgeGraph(found)
     kg._paths = named
     kg._shipped_count = shipped_count
-    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache}
+    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache, "base": base}
     return kg
 
 
-def _display_name(path: Path) -> str:
-    """Shipped files by their short name (``graph/hubs.ttl``), the user's as given."""
-    try:
-        return str(path.resolve().relative_to(resources.data_dir().resolve()))
-    except ValueError:
-        return str(path)
+def _display_name(path: Path, base: str | Path | None = None) -> str:
+    """Shipped files by their short name (``graph/hubs.ttl``), a workspace's relative to
+    its folder (``data/notes.ttl``), the user's other files as given."""
+    for folder in (resources.data_dir(), base):
+        if folder is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(Path(folder).resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _media(quotes, quote: str) -> str | None:
+    """The media type ``quotes`` (quote -> media type, or a plain list) gives ``quote``."""
+    return quotes.get(quote) if isinstance(quotes, dict) else None
 
 
 def iter_literals(values: Iterable[Node]) -> list[str]:

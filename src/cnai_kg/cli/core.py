@@ -85,7 +85,7 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     for fact in card.facts:
         tag = "definitional" if fact.definitional else fact.kind
         _echo(f"  [{tag}] {fact.summary}")
-        for quote in fact.quotes:
+        for quote in fact.plain_quotes():
             _echo(f"      “{quote}”")
         if fact.documents:
             _echo(f"      source: {'; '.join(fact.documents)}")
