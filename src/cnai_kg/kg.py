@@ -384,9 +384,25 @@ class KnowledgeGraph:
                 for found in self._name_candidates(text):
                     if found:
                         return pick(text, found, self.is_entity)
-                if not closest and self._name_index() is not None:
-                    raise EntityNotFound(text, [])  # the index has every name
+            if self._name_index() is not None:  # the index has every name
+                if not closest:
+                    raise EntityNotFound(text, [])
+                local = iri.split("/")[-1].split("#")[-1] if iri is not None else text
+                names = self._closest_names(local)
+                if names is not None:  # as the resolver would say, without indexing every name
+                    raise EntityNotFound(text, names)
         return self.resolver.resolve(text, closest=closest)
+
+    def _closest_names(self, text: str) -> list[str] | None:
+        """:meth:`NameIndex.closest` of ``text``, or None without an index."""
+        index = self._name_index()
+        if index is None:
+            return None
+        try:
+            return index.closest(text)
+        except sqlite3.Error:  # a damaged index: do without it
+            self._names = None
+            return None
 
     def _name_candidates(self, text: str) -> list[set[URIRef]]:
         """:meth:`NameIndex.candidates` of ``text``, or nothing without an index."""
@@ -411,7 +427,8 @@ class KnowledgeGraph:
                         self._names = NameIndex(path)
                     else:
                         pairs = self.store.name_pairs(NAME_PREDICATES)
-                        self._names = NameIndex.build(path, pairs)
+                        preferred = {str(e) for e in self._entity_set}
+                        self._names = NameIndex.build(path, pairs, preferred)
                 except (OSError, sqlite3.Error):  # a read-only or full cache: index in memory
                     self._names = None
         return self._names
@@ -519,24 +536,25 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> dict:
-        """Counts: triples, files, entities per class, facts per kind, sources, label coverage."""
-        entities = self._entity_set
-        per_class: Counter[str] = Counter(
-            self.curie(t) for _, t in self._entity_types if isinstance(t, URIRef)
+        """Counts: triples, files, entities per class, facts per kind, sources, label coverage.
+
+        Every count is a SPARQL aggregate the store computes (``queries/internal/stats-*``).
+        """
+        per_class = Counter(
+            {self.curie(row["class"]): int(row["n"]) for row in self._select("stats-classes")}
         )
+        (entities,) = self._select("stats-entities")
+        total = int(entities["n"])
         facts = Counter()
         for row in self._select("fact-kinds"):
             facts[self.curie(row["kind"])] = int(row["n"])
-        languages: dict[Node, set[str]] = defaultdict(set)
-        for pred in _LABEL_PREDICATES:
-            for e, _, lit in self.store.triples((None, pred, None)):
-                if e in entities and isinstance(lit, Literal):
-                    languages[e].add(lit.language or "")
-        total = len(entities)
-        coverage = {code: (sum(code in languages[e] for e in entities), total) for code in LANGS}
-        sources = Counter()
-        for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt):
-            sources[self.curie(cls)] = len(self.subjects(RDF.type, cls))
+        labelled = {str(row.get("lang", "")): int(row["n"]) for row in self._select("stats-labels")}
+        coverage = {code: (labelled.get(code, 0), total) for code in LANGS}
+        found = {row["class"]: int(row["n"]) for row in self._select("stats-sources")}
+        sources = {
+            self.curie(cls): found.get(cls, 0)
+            for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt)
+        }
         return {
             "triples": len(self),
             "files": len(self.files),
@@ -544,7 +562,7 @@ class KnowledgeGraph:
             "entities_per_class": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             "facts": sum(facts.values()),
             "facts_per_kind": dict(sorted(facts.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "sources": dict(sources),
+            "sources": sources,
             "label_coverage": coverage,
         }
 
