@@ -440,8 +440,17 @@ def test_cli_export_writes_network_file(tmp_path, make_ttl):
 
 def test_docstring_examples_run():
     import doctest
+    import importlib
+    import pkgutil
 
     import cnai_kg.network
 
-    result = doctest.testmod(cnai_kg.network, optionflags=doctest.ELLIPSIS)
-    assert (result.failed, result.attempted > 5) == (0, True)
+    modules = [cnai_kg.network] + [
+        importlib.import_module(f"cnai_kg.network.{m.name}")
+        for m in pkgutil.iter_modules(cnai_kg.network.__path__)
+    ]
+    failed = attempted = 0
+    for module in modules:
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        failed, attempted = failed + result.failed, attempted + result.attempted
+    assert (failed, attempted > 5) == (0, True)

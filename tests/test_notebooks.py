@@ -19,7 +19,14 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
-ALLOWED_IMPORTS = {"cnai_kg", "cnai_kg.algorithms", "pandas", "IPython.display"}
+ALLOWED_IMPORTS = {
+    "cnai_kg",
+    "cnai_kg.algorithms",
+    "pandas",
+    "IPython.display",
+    "pathlib",
+    "tempfile",
+}
 
 
 def read(path: Path):
@@ -101,6 +108,12 @@ def test_tracing_partnership_paths_runs():
     # proposals only where asked for (status="all"), and then marked; groups marked
     assert "Korean firms [group]" in out and "'proposed'" in out
     assert "Korean vision-camera and gripper makers [group] —specialises in→" in out
+    # section 5: a workspace of one's own source, from Python
+    assert "new note" in out
+    assert "row 1, quote: not found in 'note'; closest passage: “비전 카메라와 정밀 센서" in out
+    assert "hanbit.ttl" in out and "+ Hanbit Vision (fictional) kg:HanbitVision" in out
+    assert "Hanbit Vision (fictional) —specialises in→ Vision cameras" in out
+    assert "Vision cameras ←demands— ROKAE" in out
 
 
 @pytest.mark.notebook

@@ -371,7 +371,7 @@ def test_unknown_reasoning(kg):
             "SELECT * WHERE { ?s foo:bar ?o }",
             "unknown prefix 'foo:' at line 1, column 21; declare it with PREFIX foo: <...> or "
             "use one of the predeclared prefixes: cnai, kg, org, schema, prov, skos, dcterms, "
-            "foaf, rdf, rdfs, owl, xsd, sh, time",
+            "foaf, rdf, rdfs, owl, xsd, sh, time, oa, dc",
         ),
         ("", "empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query"),
         ("  # only a comment\n", "empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query"),

@@ -211,7 +211,7 @@ def test_reason_option():
             2,
             "unknown prefix 'foo:' at line 1, column 21; declare it with PREFIX foo: <...> or "
             "use one of the predeclared prefixes: cnai, kg, org, schema, prov, skos, dcterms, "
-            "foaf, rdf, rdfs, owl, xsd, sh, time",
+            "foaf, rdf, rdfs, owl, xsd, sh, time, oa, dc",
         ),
         (
             ["INSERT DATA { kg:a kg:b kg:c }"],

@@ -573,7 +573,7 @@ def test_hostile_text_stays_data(make_kg):
     assert len(data_blocks) == 1 and len(page.scripts) == 3
     data = json.loads(data_blocks[0])
     assert sorted(n["label"] for n in data["nodes"]) == sorted(
-        render_mod._shorten(t) for t in HOSTILE
+        render_mod.data._shorten(t) for t in HOSTILE
     )
     for needle in ("<img", "<svg", "</script><script>", "<!--", "\u2028"):
         assert needle not in data_blocks[0]
@@ -610,11 +610,11 @@ def test_vis_network_comes_from_the_pyvis_package():
 def test_missing_vis_network_is_one_clear_error(monkeypatch, tmp_path):
     (tmp_path / "lib").mkdir()
     monkeypatch.setattr(
-        render_mod, "_package_dir", lambda package: tmp_path if package == "pyvis" else None
+        render_mod.page, "_package_dir", lambda package: tmp_path if package == "pyvis" else None
     )
     with pytest.raises(AssetMissing, match=r"^vis-network not found in the pyvis package"):
         vis_network_assets.__wrapped__()
-    monkeypatch.setattr(render_mod, "_package_dir", lambda package: None)  # not installed
+    monkeypatch.setattr(render_mod.page, "_package_dir", lambda package: None)  # not installed
     with pytest.raises(AssetMissing, match=r"^vis-network not found in the pyvis package"):
         vis_network_assets.__wrapped__()
 

@@ -49,6 +49,14 @@ _LAZY = {
     "named_queries": "query",
     "run_query": "query",
     "connect": "store.endpoint",
+    "Workspace": "curate.workspace",
+    "init_workspace": "curate.workspace",
+    "add_source": "curate.sources",
+    "import_files": "curate.importer",
+    "import_rows": "curate.importer",
+    "ImportProblems": "curate.importer",
+    "diff": "changes",
+    "Diff": "changes",
 }
 
 
@@ -66,6 +74,8 @@ def __getattr__(name: str):
 
 _SUBMODULES = {
     "algorithms",
+    "changes",
+    "curate",
     "errors",
     "io",
     "kg",
@@ -88,6 +98,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "CNAI",
+    "Diff",
+    "ImportProblems",
     "KG",
     "LANGS",
     "PREFIXES",
@@ -108,11 +120,17 @@ __all__ = [
     "ShapeViolation",
     "Triples",
     "UsageError",
+    "Workspace",
+    "add_source",
     "centrality",
     "communities",
     "connect",
+    "diff",
     "evidence_paths",
     "export_network",
+    "import_files",
+    "import_rows",
+    "init_workspace",
     "load",
     "named_queries",
     "neighbors",

@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import resources
-from .errors import UsageError
+from .errors import EntityNotFound, UsageError
 from .io import atomic_write
 from .namespaces import CNAI, ORG, PREFIXES, SH
 from .resolve import NAME_PREDICATES, NameIndex, Resolver, expand, pick
@@ -106,6 +106,16 @@ class FactRecord:
     caveats: tuple[str, ...] = ()
     why: str | None = None
     kind_label: str = ""
+    #: the media type of each quote's document (``text/markdown``: show its emphasis as
+    #: such; see :mod:`cnai_kg.quotes`), in the order of :attr:`quotes`
+    formats: tuple[str | None, ...] = ()
+
+    def plain_quotes(self) -> tuple[str, ...]:
+        """The quotes as a terminal shows them (a Markdown source's marks taken away)."""
+        from .quotes import quote_plain
+
+        formats = self.formats or (None,) * len(self.quotes)
+        return tuple(quote_plain(q, f) for q, f in zip(self.quotes, formats, strict=True))
 
 
 @dataclass
@@ -187,21 +197,23 @@ class KnowledgeGraph:
                 return found[0]
         return None
 
-    def with_files(self, *files: str | Path) -> KnowledgeGraph:
-        """A new graph with ``files`` added (this one is left as it is)."""
+    def with_files(self, *files: str | Path | tuple[str, str | Path]) -> KnowledgeGraph:
+        """A new graph with ``files`` added (this one is left as it is); a ``(name, path)``
+        pair names the file as :func:`load` does."""
         from .store import add_file, new_store
 
         options = self._load_options
         if options is not None and list(self._paths) == self.files:
             # loaded from files: load them again with the new ones (through the cache)
-            user = list(self._paths.values())[self._shipped_count :]
+            user = list(self._paths.items())[self._shipped_count :]
             return load(*user, *files, **options)
 
         target = new_store(self.store.name)
         for name in self.store.files():
             _add_triples(target, name, self.store.file_triples(name))
-        for path in files:
-            add_file(target, _display_name(Path(path)), path)
+        for item in files:
+            name, path = item if isinstance(item, tuple) else (_display_name(Path(item)), item)
+            add_file(target, name, path)
         return KnowledgeGraph(target)
 
     def __len__(self) -> int:
@@ -353,10 +365,12 @@ class KnowledgeGraph:
     def _known(self, iri: URIRef) -> bool:
         return (iri, None, None) in self or (None, None, iri) in self
 
-    def resolve(self, name: str | Node) -> URIRef:
+    def resolve(self, name: str | Node, *, closest: bool = True) -> URIRef:
         """The IRI for a label or alias in any language, a CURIE or an IRI.
 
-        Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names.
+        Raises :class:`~cnai_kg.errors.EntityNotFound` listing the closest names
+        (none when ``closest`` is false: a caller that only asks whether the name is
+        known saves looking for them).
 
         A known CURIE or IRI is looked up directly; a name, in the :class:`NameIndex`
         kept beside a cached store when there is one. Otherwise, and for every name
@@ -375,7 +389,25 @@ class KnowledgeGraph:
                 for found in self._name_candidates(text):
                     if found:
                         return pick(text, found, self.is_entity)
-        return self.resolver.resolve(text)
+            if self._name_index() is not None:  # the index has every name
+                if not closest:
+                    raise EntityNotFound(text, [])
+                local = iri.split("/")[-1].split("#")[-1] if iri is not None else text
+                names = self._closest_names(local)
+                if names is not None:  # as the resolver would say, without indexing every name
+                    raise EntityNotFound(text, names)
+        return self.resolver.resolve(text, closest=closest)
+
+    def _closest_names(self, text: str) -> list[str] | None:
+        """:meth:`NameIndex.closest` of ``text``, or None without an index."""
+        index = self._name_index()
+        if index is None:
+            return None
+        try:
+            return index.closest(text)
+        except sqlite3.Error:  # a damaged index: do without it
+            self._names = None
+            return None
 
     def _name_candidates(self, text: str) -> list[set[URIRef]]:
         """:meth:`NameIndex.candidates` of ``text``, or nothing without an index."""
@@ -400,7 +432,8 @@ class KnowledgeGraph:
                         self._names = NameIndex(path)
                     else:
                         pairs = self.store.name_pairs(NAME_PREDICATES)
-                        self._names = NameIndex.build(path, pairs)
+                        preferred = {str(e) for e in self._entity_set}
+                        self._names = NameIndex.build(path, pairs, preferred)
                 except (OSError, sqlite3.Error):  # a read-only or full cache: index in memory
                     self._names = None
         return self._names
@@ -413,12 +446,15 @@ class KnowledgeGraph:
         rows = self._select("facts-about", entity=iri)
         grouped: dict[Node, dict] = {}
         for row in rows:
-            rec = grouped.setdefault(row["fact"], {"quotes": [], "docs": []})
+            rec = grouped.setdefault(row["fact"], {"quotes": {}, "docs": []})
             quote, document = row.get("quote"), row.get("document")
-            if quote is not None and str(quote) not in rec["quotes"]:
-                rec["quotes"].append(str(quote))
+            if quote is not None:
+                media = row.get("format")
+                rec["quotes"].setdefault(str(quote), str(media) if media is not None else None)
             if document is not None:
                 doc = self.label(document, lang)
+                if row.get("page") is not None:
+                    doc += f", p. {row['page']}"
                 if doc not in rec["docs"]:
                     rec["docs"].append(doc)
         return sorted(
@@ -455,6 +491,7 @@ class KnowledgeGraph:
             kind=kind,
             summary=summary,
             quotes=tuple(sorted(found["quotes"])),
+            formats=tuple(_media(found["quotes"], q) for q in sorted(found["quotes"])),
             documents=tuple(sorted(found["docs"])),
             definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self,
             caveats=caveats,
@@ -506,24 +543,25 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> dict:
-        """Counts: triples, files, entities per class, facts per kind, sources, label coverage."""
-        entities = self._entity_set
-        per_class: Counter[str] = Counter(
-            self.curie(t) for _, t in self._entity_types if isinstance(t, URIRef)
+        """Counts: triples, files, entities per class, facts per kind, sources, label coverage.
+
+        Every count is a SPARQL aggregate the store computes (``queries/internal/stats-*``).
+        """
+        per_class = Counter(
+            {self.curie(row["class"]): int(row["n"]) for row in self._select("stats-classes")}
         )
+        (entities,) = self._select("stats-entities")
+        total = int(entities["n"])
         facts = Counter()
         for row in self._select("fact-kinds"):
             facts[self.curie(row["kind"])] = int(row["n"])
-        languages: dict[Node, set[str]] = defaultdict(set)
-        for pred in _LABEL_PREDICATES:
-            for e, _, lit in self.store.triples((None, pred, None)):
-                if e in entities and isinstance(lit, Literal):
-                    languages[e].add(lit.language or "")
-        total = len(entities)
-        coverage = {code: (sum(code in languages[e] for e in entities), total) for code in LANGS}
-        sources = Counter()
-        for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt):
-            sources[self.curie(cls)] = len(self.subjects(RDF.type, cls))
+        labelled = {str(row.get("lang", "")): int(row["n"]) for row in self._select("stats-labels")}
+        coverage = {code: (labelled.get(code, 0), total) for code in LANGS}
+        found = {row["class"]: int(row["n"]) for row in self._select("stats-sources")}
+        sources = {
+            self.curie(cls): found.get(cls, 0)
+            for cls in (CNAI.Report, CNAI.Article, CNAI.SourceExcerpt)
+        }
         return {
             "triples": len(self),
             "files": len(self.files),
@@ -531,7 +569,7 @@ class KnowledgeGraph:
             "entities_per_class": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             "facts": sum(facts.values()),
             "facts_per_kind": dict(sorted(facts.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "sources": dict(sources),
+            "sources": sources,
             "label_coverage": coverage,
         }
 
@@ -604,17 +642,19 @@ def _internal_query(name: str) -> str:
 
 
 def load(
-    *extra_files: str | Path,
+    *extra_files: str | Path | tuple[str, str | Path],
     shipped: bool = True,
     store: str | None = None,
     cache: bool = False,
     progress=None,
+    base: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the ontology, the shipped data and ``extra_files`` into a :class:`KnowledgeGraph`.
 
     Parameters
     ----------
-    *extra_files : Turtle (or other RDF) files added to the graph
+    *extra_files : Turtle (or other RDF) files added to the graph; a ``(name, path)`` pair
+        reads ``path`` but calls it ``name`` (a file about to be written in its place)
     shipped : include the shipped ``graph/`` data (the ontology is always loaded)
     store : ``"oxigraph"`` (the default: embedded Oxigraph, parsed by its own parsers)
         or ``"rdflib"`` (rdflib in memory; ``"memory"`` is an older name of it)
@@ -622,6 +662,7 @@ def load(
         (read-only) instead of parsing when the same files are loaded again
         (:mod:`cnai_kg.store.cache`; the command line does this unless ``--no-cache``)
     progress : called as ``progress(done, total, name)`` after each file is parsed
+    base : a folder (a workspace's): files inside it go by their path relative to it
 
     Raises
     ------
@@ -642,10 +683,12 @@ def load(
         files += resources.graph_files()
     # the input size limit is for the user's files, not the ones cnai-kg ships
     shipped_count = len(files)
-    files += [Path(f) for f in extra_files]
-    named = {}
+    named: dict[str, Path] = {}
     for path in files:
-        named.setdefault(_display_name(path), path)
+        named.setdefault(_display_name(path, base), path)
+    for item in extra_files:
+        name, path = item if isinstance(item, tuple) else (None, Path(item))
+        named.setdefault(name or _display_name(Path(path), base), Path(path))
     if cache and kind == "oxigraph" and all(str(p) != "-" for p in named.values()):
         from .store.cache import open_or_build
 
@@ -655,16 +698,26 @@ def load(
     kg = KnowledgeGraph(found)
     kg._paths = named
     kg._shipped_count = shipped_count
-    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache}
+    kg._load_options = {"shipped": shipped, "store": kind, "cache": cache, "base": base}
     return kg
 
 
-def _display_name(path: Path) -> str:
-    """Shipped files by their short name (``graph/hubs.ttl``), the user's as given."""
-    try:
-        return str(path.resolve().relative_to(resources.data_dir().resolve()))
-    except ValueError:
-        return str(path)
+def _display_name(path: Path, base: str | Path | None = None) -> str:
+    """Shipped files by their short name (``graph/hubs.ttl``), a workspace's relative to
+    its folder (``data/notes.ttl``), the user's other files as given."""
+    for folder in (resources.data_dir(), base):
+        if folder is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(Path(folder).resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _media(quotes, quote: str) -> str | None:
+    """The media type ``quotes`` (quote -> media type, or a plain list) gives ``quote``."""
+    return quotes.get(quote) if isinstance(quotes, dict) else None
 
 
 def iter_literals(values: Iterable[Node]) -> list[str]:

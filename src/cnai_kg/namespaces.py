@@ -7,9 +7,11 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 __all__ = [
     "CNAI",
+    "DC",
     "DCTERMS",
     "FOAF",
     "KG",
+    "OA",
     "ORG",
     "OWL",
     "PREFIXES",
@@ -29,6 +31,10 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TIME = Namespace("http://www.w3.org/2006/time#")
+#: The W3C Web Annotation vocabulary: where a quote is in its source (selectors).
+OA = Namespace("http://www.w3.org/ns/oa#")
+#: Dublin Core elements 1.1, for values that are names, not resources (``dc:publisher``).
+DC = Namespace("http://purl.org/dc/elements/1.1/")
 
 #: prefix -> namespace, declared in every SPARQL query and in exports.
 PREFIXES: dict[str, str] = {
@@ -46,4 +52,6 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "sh": str(SH),
     "time": str(TIME),
+    "oa": str(OA),
+    "dc": str(DC),
 }

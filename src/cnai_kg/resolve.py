@@ -94,6 +94,20 @@ def pick(name: str, found: set[URIRef], preferred: Callable[[URIRef], bool]) -> 
     raise AmbiguousEntity(name, sorted(_curie(i) for i in found))
 
 
+def _closest(name: str, display: dict[str, str], n: int) -> list[str]:
+    """Up to ``n`` of the names ``display`` holds (key -> name shown) closest to ``name``."""
+    key = normalize(name)
+    if not key:
+        return []
+    keys = list(display)
+    hits = difflib.get_close_matches(key, keys, n=n, cutoff=0.5)
+    # names that contain the query (or are contained in it), when of a similar length
+    near = [k for k in keys if (key in k or k in key) and len(k) <= 2 * len(key) + 4]
+    near.sort(key=lambda k: (abs(len(k) - len(key)), k))
+    hits += [k for k in near if k not in hits]
+    return [display[k] for k in hits[:n]]
+
+
 def _curie(iri: URIRef) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
@@ -144,13 +158,14 @@ class Resolver:
     def _known(self, iri: URIRef) -> bool:
         return self._is_known(iri)
 
-    def resolve(self, name: str) -> URIRef:
+    def resolve(self, name: str, *, closest: bool = True) -> URIRef:
         """The IRI ``name`` stands for.
 
         Raises
         ------
         EntityNotFound
-            with the closest known names, when nothing matches
+            with the closest known names (unless ``closest`` is false: none are
+            looked for), when nothing matches
         AmbiguousEntity
             when the name labels several entities
         """
@@ -158,26 +173,18 @@ class Resolver:
         if iri is not None:
             if self._known(iri):
                 return iri
-            raise EntityNotFound(name, self.closest(iri.split("/")[-1].split("#")[-1]))
+            near = self.closest(iri.split("/")[-1].split("#")[-1]) if closest else []
+            raise EntityNotFound(name, near)
         for index, key in ((self._exact, normalize(name)), (self._loose, _loose(name))):
             found = index.get(key)
             if not found:
                 continue
             return pick(name, found, self._preferred.__contains__)
-        raise EntityNotFound(name, self.closest(name))
+        raise EntityNotFound(name, self.closest(name) if closest else [])
 
     def closest(self, name: str, n: int = 5) -> list[str]:
         """Up to ``n`` known names closest to ``name``, best first."""
-        key = normalize(name)
-        if not key:
-            return []
-        keys = list(self._display)
-        hits = difflib.get_close_matches(key, keys, n=n, cutoff=0.5)
-        # names that contain the query (or are contained in it), when of a similar length
-        near = [k for k in keys if (key in k or k in key) and len(k) <= 2 * len(key) + 4]
-        near.sort(key=lambda k: (abs(len(k) - len(key)), k))
-        hits += [k for k in near if k not in hits]
-        return [self._display[k] for k in hits[:n]]
+        return _closest(name, self._display, n)
 
     def _curie(self, iri: URIRef) -> str:
         return _curie(iri)
@@ -197,7 +204,7 @@ class NameIndex:
     """
 
     #: Bumped when the keys change; the Unicode version of ``normalize`` is in the name too.
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -208,18 +215,36 @@ class NameIndex:
         return f"names-{cls.VERSION}-unicode-{unicodedata.unidata_version}.sqlite"
 
     @classmethod
-    def build(cls, path: str | Path, names: Iterable[tuple[str, str]]) -> NameIndex:
-        """Write the index of ``names`` ((IRI, name) pairs) to ``path``, atomically."""
+    def build(
+        cls,
+        path: str | Path,
+        names: Iterable[tuple[str, str]],
+        preferred: Iterable[str] = (),
+    ) -> NameIndex:
+        """Write the index of ``names`` ((IRI, name) pairs) to ``path``, atomically.
+
+        ``preferred``: the IRIs whose names :meth:`closest` offers (the entities), as
+        :class:`Resolver`'s ``preferred``; every name when empty.
+        """
         path = Path(path)
+        preferred = frozenset(preferred)
         fd, tmp = tempfile.mkstemp(prefix=".names.", suffix=".sqlite", dir=path.parent)
         os.close(fd)
         try:
             with contextlib.closing(sqlite3.connect(tmp)) as db:
-                db.execute("CREATE TABLE names (exact TEXT, loose TEXT, iri TEXT)")
-                db.executemany(
-                    "INSERT INTO names VALUES (?, ?, ?)",
-                    ((normalize(text), _loose(text), iri) for iri, text in names),
+                db.execute(
+                    "CREATE TABLE names (exact TEXT, loose TEXT, iri TEXT, text TEXT,"
+                    " shown INTEGER)"
                 )
+                db.executemany(
+                    "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+                    (
+                        (normalize(text), _loose(text), iri, text, iri in preferred)
+                        for iri, text in names
+                    ),
+                )
+                if not preferred:
+                    db.execute("UPDATE names SET shown = 1")
                 db.execute("CREATE INDEX by_exact ON names (exact)")
                 db.execute("CREATE INDEX by_loose ON names (loose)")
                 db.commit()
@@ -241,3 +266,14 @@ class NameIndex:
                 }
                 for column, key in (("exact", normalize(name)), ("loose", _loose(name)))
             ]
+
+    def closest(self, name: str, n: int = 5) -> list[str]:
+        """Up to ``n`` names closest to ``name``, best first: what :meth:`Resolver.closest`
+        gives for the same graph, from the index instead of every name in memory."""
+        uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+        display: dict[str, str] = {}
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            rows = db.execute("SELECT exact, text FROM names WHERE shown ORDER BY rowid")
+            for key, text in rows:
+                display.setdefault(key, text)
+        return _closest(name, display, n)

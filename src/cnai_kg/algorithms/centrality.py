@@ -34,7 +34,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from ..errors import UsageError
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..namespaces import CNAI, KG, PREFIXES, SCHEMA
-from ..network import as_network, nodes_of_classes
+from ..network import analysis_network, nodes_of_classes
 from .engine import MEASURES, SimpleNetwork, cached, choose_engine, default_sample
 
 __all__ = [
@@ -193,7 +193,7 @@ def centrality(
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, not {top}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
-    G = as_network(graph, lang=lang, **projection)
+    G = analysis_network(graph, lang=lang, **projection)
     if directed and not G.is_directed():
         raise UsageError("the network is undirected; project it with directed=True")
     net = cached(
@@ -204,15 +204,20 @@ def centrality(
     runner = choose_engine(engine, len(net))
     values, function = runner.centrality(net, measure, sample=k, seed=seed)
     keep = nodes_of_classes(G, classes, kg) if classes else set(G)
+    labels = dict(G.nodes(data="label"))
     rows = sorted(
         ((n, v) for n, v in values.items() if n in keep),
         # scores equal but for the last bits of a float sum (its order follows Python's
         # per-process string hashing) are ties: ordered by label, the same in every run
-        key=lambda nv: (-float(f"{nv[1]:.12g}"), G.nodes[nv[0]].get("label", nv[0]), nv[0]),
+        key=lambda nv: (-float(f"{nv[1]:.12g}"), _or(labels.get(nv[0]), nv[0]), nv[0]),
     )
     scores: list[Score] = []
+    last: tuple[float, int] | None = None  # score and rank of the row before
     for i, (node, value) in enumerate(rows):
-        rank = scores[-1].rank if scores and _same(scores[-1].score, value) else i + 1
+        rank = last[1] if last is not None and _same(last[0], value) else i + 1
+        last = (float(value), rank)
+        if top is not None and len(scores) >= top:
+            break  # the attributes of what is shown only
         d = G.nodes[node]
         scores.append(
             Score(
@@ -249,6 +254,10 @@ def centrality(
         sample=k,
         seed=seed if k is not None else None,
     )
+
+
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
 
 
 def _same(a: float, b: float) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..errors import UsageError
-from ..network import as_network
+from ..network import analysis_network
 from .engine import SimpleNetwork, cached, choose_engine
 
 __all__ = ["METHODS", "Communities", "Community", "Member", "communities"]
@@ -111,7 +111,7 @@ def communities(
     """
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
-    G = as_network(graph, lang=lang, **projection)
+    G = analysis_network(graph, lang=lang, **projection)
     net = cached(G, ("simple", False), lambda: SimpleNetwork.from_multigraph(G, directed=False))
     runner = choose_engine(engine, len(net))
     parts, _ = runner.communities(net, method, resolution=resolution, seed=seed)

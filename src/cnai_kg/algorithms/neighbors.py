@@ -16,7 +16,7 @@ import networkx as nx
 
 from ..errors import UsageError
 from ..kg import KnowledgeGraph
-from ..network import as_network, find_node, nodes_of_classes, resolve_relations
+from ..network import analysis_network, find_node, nodes_of_classes, resolve_relations
 from .paths import EvidencePath, path_of, walkable
 
 __all__ = ["Neighbor", "neighbors"]
@@ -73,7 +73,7 @@ def neighbors(
     if hops < 1:
         raise UsageError(f"--hops must be at least 1, not {hops}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
-    G = as_network(graph, lang=lang, **projection)
+    G = analysis_network(graph, lang=lang, **projection)
     centre = find_node(G, entity, kg)
     via_set = resolve_relations(G, via, kg) if via else None
     H = walkable(G, via=via_set, directed=directed)

@@ -28,9 +28,9 @@ import networkx as nx
 
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
-from ..network import SYMMETRIC_RELATIONS, as_network, find_node, resolve_relations
+from ..network import SYMMETRIC_RELATIONS, analysis_network, find_node, resolve_relations
 from ..words import plural, words
-from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths
+from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths, shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -281,7 +281,7 @@ def evidence_paths(
     if max_hops is not None and max_hops < 1:
         raise UsageError(f"--max-hops must be at least 1, not {max_hops}")
     kg = graph if isinstance(graph, KnowledgeGraph) else None
-    G = as_network(graph, lang=lang, **projection)
+    G = analysis_network(graph, lang=lang, **projection)
     s = find_node(G, source, kg)
     t = find_node(G, target, kg)
     if s == t:
@@ -303,8 +303,13 @@ def evidence_paths(
         lambda: _walkable_network(G, via=via_set, avoid=avoided, directed=directed),
     )
     runner = choose_engine(engine, len(net))
+    # the shortest paths in canonical order from two searches; Yen's algorithm only when
+    # more paths are asked for than there are shortest ones (the same paths either way)
+    found = shortest_paths(runner, net, s, t, k + _TIES)
+    if len(found) < k:
+        found = k_shortest_paths(runner, net, s, t, k + _TIES)
     paths: list[EvidencePath] = []
-    for nodes in k_shortest_paths(runner, net, s, t, k + _TIES):
+    for nodes in found:
         if max_hops is not None and len(nodes) - 1 > max_hops:
             break
         # past k, only paths as short as the k-th compete for its place (bounded)

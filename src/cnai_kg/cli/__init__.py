@@ -23,7 +23,7 @@ __all__ = ["main", "cli"]
 
 
 #: The command modules (``cnai_kg/cli/NAME.py``, each with ``register(cli)``).
-_MODULES = ("core", "query", "network", "render", "serve", "publish", "cache")
+_MODULES = ("core", "query", "network", "render", "serve", "publish", "cache", "curate")
 
 #: Commands imported only when they run, so that ``cnai-kg --help`` and quick commands do
 #: not import rdflib's SPARQL parser, networkx, matplotlib or pyshacl: name -> (module,
@@ -42,7 +42,16 @@ _LAZY = {
         "network",
         "Group the entities into communities (Louvain by default); members listed by label.",
     ),
+    "diff": (
+        "curate",
+        "What changed from OLD to NEW: two RDF files, two folders of them, or two workspaces.",
+    ),
     "export": ("core", "Export the graph (ontology + data + --data files)."),
+    "import": (
+        "curate",
+        "Import sourced facts from sheets (.csv, .tsv, .xlsx, .ods) into the workspace.",
+    ),
+    "init": ("curate", "Make FOLDER a workspace: cnai-kg.toml, sources/ and data/."),
     "neighbors": (
         "network",
         "Entities within --hops of ENTITY, nearest first, with how each is reached.",
@@ -64,6 +73,10 @@ _LAZY = {
     "render": ("render", "Write an interactive HTML view of the graph (one file, works offline)."),
     "serve": ("serve", "Serve a SPARQL 1.1 endpoint, a web explorer and a JSON API."),
     "show": ("core", "Card of ENTITY: labels, types, relations and every fact with its quote."),
+    "source": (
+        "curate",
+        "Register the documents your facts are quoted from (txt, md, html, pdf).",
+    ),
     "stats": (
         "core",
         "Triples, entities per class, facts, sources and label coverage per language.",
@@ -178,6 +191,12 @@ class _Group(click.Group):
     help="Parse the files again instead of opening their cached store (see 'cnai-kg cache').",
 )
 @endpoint_option
+@click.option(
+    "--workspace",
+    metavar="DIR",
+    envvar="CNAI_KG_WORKSPACE",
+    help="Use the workspace in DIR (default: the first folder upwards holding cnai-kg.toml).",
+)
 @click.version_option(package_name="cnai-kg", prog_name="cnai-kg")
 @click.pass_context
 def cli(
@@ -187,12 +206,14 @@ def cli(
     no_shipped: bool,
     no_cache: bool,
     endpoint: str | None,
+    workspace: str | None,
 ) -> None:
     """cnai-kg: a knowledge graph of China's AI industry.
 
-    Every fact carries the verbatim Korean quote it comes from. Entities can be
-    named by any label or alias in English, Korean or Chinese, by CURIE
-    (kg:CATL) or by IRI.
+    Every fact carries the verbatim quote it comes from. Entities can be named by
+    any label or alias in English, Korean or Chinese, by CURIE (kg:CATL) or by
+    IRI. Run inside a workspace (cnai-kg init), every command also loads its
+    sources and data.
     """
     from ..progress import show_with
     from ._progress import activity
@@ -204,6 +225,7 @@ def cli(
         store=store,
         cache=not no_cache,
         endpoint=endpoint or None,
+        workspace_dir=workspace or None,
     )
 
 

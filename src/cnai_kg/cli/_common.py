@@ -45,7 +45,23 @@ class State:
     store: str = "oxigraph"
     cache: bool = True
     endpoint: str | None = None
+    workspace_dir: str | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
+    _workspace: object = field(default=False, repr=False)
+
+    def workspace(self):
+        """The workspace the command runs in (``--workspace``, ``$CNAI_KG_WORKSPACE``, or
+        the first folder upwards holding ``cnai-kg.toml``), or None."""
+        if self._workspace is False:
+            from ..curate.workspace import Workspace, find_workspace
+
+            if self.endpoint:
+                self._workspace = None
+            elif self.workspace_dir:
+                self._workspace = Workspace.open(self.workspace_dir)
+            else:
+                self._workspace = find_workspace()
+        return self._workspace
 
     def kg(self) -> KnowledgeGraph:
         if self._kg is None and self.endpoint:
@@ -63,14 +79,18 @@ class State:
             from ..limits import LOAD_TIMEOUT_ENV, load_timeout, within
             from ._progress import activity
 
+            ws = self.workspace()
+            files: list = [*ws.data_files(), *self.data_files] if ws else list(self.data_files)
+            shipped = self.shipped and (ws.shipped if ws else True)
             with activity("loading") as step:
                 self._kg = within(
                     lambda: load(
-                        *self.data_files,
-                        shipped=self.shipped,
+                        *files,
+                        shipped=shipped,
                         store=self.store,
                         cache=self.cache,
                         progress=step,
+                        base=ws.root if ws else None,
                     ),
                     load_timeout(),
                     what="loading the data",
@@ -112,16 +132,28 @@ def pass_kg(f):
     return click.decorators.update_wrapper(wrapper, f)
 
 
+def default_lang() -> str:
+    """``$CNAI_KG_LANG``, else the workspace's language, else English."""
+    env = os.environ.get("CNAI_KG_LANG")
+    if env in LANGS:
+        return env
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx is not None else None
+    try:
+        ws = state.workspace() if state is not None else None
+    except Exception:  # a broken cnai-kg.toml is reported when the data is loaded
+        ws = None
+    return ws.lang if ws is not None else "en"
+
+
 def lang_option(f):
-    """``--lang ko|en|zh``, defaulting to ``$CNAI_KG_LANG`` or English."""
+    """``--lang ko|en|zh``, defaulting to ``$CNAI_KG_LANG``, the workspace's or English."""
     return click.option(
         "--lang",
         type=click.Choice(LANGS),
         envvar="CNAI_KG_LANG",
-        default=lambda: (
-            os.environ.get("CNAI_KG_LANG") if os.environ.get("CNAI_KG_LANG") in LANGS else "en"
-        ),
-        show_default="$CNAI_KG_LANG or en",
+        default=default_lang,
+        show_default="$CNAI_KG_LANG, the workspace's or en",
         help="Language of labels (falls back en > ko > zh), headers and name errors.",
         callback=_remember_lang,
     )(f)

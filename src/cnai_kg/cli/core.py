@@ -87,7 +87,7 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     for fact in card.facts:
         tag = w["definitional"] if fact.definitional else fact.kind_label
         _echo(f"  [{tag}] {fact.summary}")
-        for quote in fact.quotes:
+        for quote in fact.plain_quotes():
             _echo(f"      “{quote}”")
         if fact.documents:
             _echo(f"      {w['source']}: {'; '.join(fact.documents)}")
