@@ -390,3 +390,111 @@ def test_errors_follow_cnai_kg_lang_and_other_errors_stay_english(monkeypatch):
     result = shipped("query", "SELECT ?x WHERE {", "--lang", "zh")
     assert result.exit_code == 2 and result.stderr.startswith("Error: syntax error at line 1")
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.stderr)
+
+
+# ------------------------------------------------------- with and without definitional facts
+
+WITH_DEFINITIONAL = "reported,active,definitional"
+
+
+def _ranked(out: str) -> list[str]:
+    """The ids of a centrality table, in rank order."""
+    return [line.split()[-1] for line in out.splitlines()[2:]]
+
+
+def test_centrality_leaves_definitional_facts_out_by_default():
+    default = shipped("centrality", "--top", "100")
+    assert default.exit_code == 0
+    assert "status reported, active)" in default.stdout.splitlines()[0]
+    ranked = _ranked(default.stdout)
+    # "World" has no edge but definitional ones ("Top of the place hierarchy"): nothing
+    assert "kg:World" not in ranked[:40]
+    both = shipped("centrality", "--top", "100", "--status", WITH_DEFINITIONAL)
+    assert both.exit_code == 0
+    assert "status reported, active, definitional)" in both.stdout.splitlines()[0]
+    assert _ranked(both.stdout)[0] == "kg:China"
+    assert ranked[0] != "kg:China"  # China led degree on 8 definitional edges of 15
+    only = shipped("centrality", "--status", "definitional", "--top", "1")
+    assert only.exit_code == 0 and _ranked(only.stdout) == ["kg:China"]
+
+
+def test_default_network_has_no_definitional_edge_and_all_has_them():
+    from cnai_kg import load
+    from cnai_kg.network import to_networkx
+
+    kg = load()
+    default = to_networkx(kg)
+    assert {d["evidence"] for *_, d in default.edges(data=True)} == {"quote"}
+    assert {d["fact_status"] for *_, d in default.edges(data=True)} == {"reported", "active"}
+    # China's edges there are the ones the source gives it, each with its quote
+    assert all(d["quote"] for *_, d in default.edges("kg:China", data=True))
+    every = to_networkx(kg, status="all")
+    definitional = [d for *_, d in every.edges(data=True) if d["fact_status"] == "definitional"]
+    assert definitional and all(d["evidence"] == "definitional" and d["why"] for d in definitional)
+    assert not any(d["quote"] for d in definitional)
+
+
+def test_path_with_and_without_definitional_facts():
+    result = shipped("path", "CATL", "Uber")
+    assert (result.exit_code, result.stderr) == (1, "Error: no path from CATL to Uber\n")
+    result = shipped("path", "CATL", "Uber", "--status", WITH_DEFINITIONAL)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "path 1 of 1 (3 hops): CATL → China → Pony.ai → Uber"
+    assert lines[3].startswith("     definitional: Background knowledge: CATL")
+
+
+def test_neighbors_and_communities_with_and_without_definitional_facts():
+    result = shipped("neighbors", "World")
+    assert result.stdout.splitlines()[0] == "World: 0 entities within 1 hop"
+    result = shipped("neighbors", "World", "--status", WITH_DEFINITIONAL)
+    assert result.stdout.splitlines()[0] == "World: 5 entities within 1 hop"
+    assert "World ←located in— China" in result.stdout
+    default = shipped("communities", "--format", "json")
+    both = shipped("communities", "--format", "json", "--status", WITH_DEFINITIONAL)
+    assert default.exit_code == both.exit_code == 0
+    a, b = json.loads(default.stdout), json.loads(both.stdout)
+    assert a["edges"] < b["edges"]
+
+    def together(found, x, y):
+        return any({x, y} <= {m["node"] for m in c["members"]} for c in found["communities"])
+
+    # CATL is in China's community only through its home country
+    assert not together(a, "kg:CATL", "kg:China") and together(b, "kg:CATL", "kg:China")
+
+
+def test_render_with_and_without_definitional_facts(tmp_path):
+    from cnai_kg import load
+    from cnai_kg.render import render
+
+    kg = load()
+    default = render(kg, scope="all", status="reported,active")
+    both = render(kg, scope="all", status=WITH_DEFINITIONAL)
+    pairs = {frozenset((e["from"], e["to"])) for e in default.edges}
+    assert frozenset(("kg:Uber", "kg:UnitedStates")) not in pairs
+    assert frozenset(("kg:Uber", "kg:UnitedStates")) in {
+        frozenset((e["from"], e["to"])) for e in both.edges
+    }
+    out = tmp_path / "v.html"
+    result = shipped("render", "--all", "--status", WITH_DEFINITIONAL, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_risks_region_is_not_where_the_affected_firms_are():
+    """Korean firms face risks *in* China: the edge is the risk, not "region"."""
+    result = shipped("path", "Korean firms", "China")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  1. Korean firms [group] —Risk→ China"
+    assert lines[2].startswith("     fact: Risk: ")
+    result = shipped("path", "Korean firms", "China", "--via", "region")
+    assert result.exit_code == 1
+    # drawn the same way: in a collapsed view the edge is labelled with the risk
+    from cnai_kg import load
+    from cnai_kg.render import render
+
+    view = render(load(), focus="Korean firms", hops=1, partnerships="collapse")
+    labels = {
+        e.get("label") for e in view.edges if {e["from"], e["to"]} == {"kg:KoreanFirms", "kg:China"}
+    }
+    assert labels and "region" not in labels and "Risk" in labels

@@ -48,9 +48,11 @@ def status_option(f):
         default="reported,active",
         show_default=True,
         metavar="STATUS",
-        help="Facts to use, comma-separated: reported (stated, or definitional), active "
+        help="Facts to use, comma-separated: reported (stated, with a quote), active "
         "(partnerships in place), proposed (partnerships, opportunities and mitigations "
-        "the article recommends), or all. Proposals stay out unless asked for.",
+        "the article recommends), definitional (background facts the graph adds, such as "
+        "the place hierarchy), or all. Proposals and definitional facts stay out unless "
+        "asked for.",
     )(f)
 
 

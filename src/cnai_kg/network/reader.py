@@ -186,7 +186,8 @@ class _Reader:
         return out
 
     def status(self, fact: LexTerm) -> str:
-        """``reported``, ``active`` or ``proposed``: what the source says of ``fact``."""
+        """``reported``, ``active``, ``proposed`` or ``definitional``: what the source says
+        of ``fact`` (definitional: nothing, it is background knowledge without a quote)."""
         if fact not in self._status:
             self._status[fact] = _fact_status(self, fact)
         return self._status[fact]
@@ -255,4 +256,6 @@ def _fact_status(reader: _Reader, fact: LexTerm) -> str:
             return key
     if reader.classes_of(fact) & _ADVICE:
         return "proposed"
+    if reader.evidence(fact)["evidence"] == "definitional":
+        return "definitional"
     return "reported"
