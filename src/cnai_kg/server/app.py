@@ -46,9 +46,10 @@ from ..errors import (
 )
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..query import MEDIA_TYPES, Rows, named_queries, parse_header, prepare, run_query
+from ..quotes import quote_html
 from ..render import content_security_policy, safe_json, vis_network_assets
 from ..resolve import expand
-from .explorer import Explorer, Limits, page_url
+from .explorer import Explorer, Limits, page_url, source_url
 from .i18n import FORMAT_NAMES, TEXT, explain
 from .pool import PoolFull, WorkPool
 from .protocol import BadRequest, negotiate, parse_request, service_description
@@ -113,10 +114,10 @@ def _lang(request: Request) -> str:
 
 
 class _Server:
-    def __init__(self, kg: KnowledgeGraph, limits: Limits):
+    def __init__(self, kg: KnowledgeGraph, limits: Limits, workspace=None):
         self.kg = kg
         self.limits = limits
-        self.explorer = Explorer(kg, limits)
+        self.explorer = Explorer(kg, limits, workspace)
         self.pool = WorkPool(workers=limits.workers, backlog=limits.backlog)
         folder = importlib_resources.files(__package__)
         self.env = jinja2.Environment(
@@ -124,7 +125,9 @@ class _Server:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(entity_url=page_url, langs=LANGS)
+        self.env.globals.update(
+            entity_url=page_url, source_url=source_url, quote_html=quote_html, langs=LANGS
+        )
         self.assets = {name: (folder / "static" / name).read_bytes() for name in _STATIC}
 
     # ------------------------------------------------------------ plumbing
@@ -221,6 +224,21 @@ class _Server:
         except CnaiKgError as e:
             return self.error_page(request, e)
         return self.page(request, "entity.html", e=data, around=around)
+
+    async def source(self, request: Request) -> Response:
+        lang = _lang(request)
+        try:
+            data = await self.pool.run(self.explorer.source, request.path_params["id"], lang)
+        except PoolFull:
+            return _busy()
+        except CnaiKgError as e:
+            return self.error_page(request, e)
+        return self.page(request, "source.html", s=data)
+
+    async def api_source(self, request: Request) -> Response:
+        return await self._json(
+            self.explorer.source, request.path_params["id"], _lang(request), True
+        )
 
     async def path(self, request: Request) -> Response:
         lang = _lang(request)
@@ -504,6 +522,7 @@ def create_app(
     *,
     limits: Limits | None = None,
     allowed_hosts: list[str] | None = None,
+    workspace=None,
 ) -> Starlette:
     """The ASGI application serving ``kg`` (run it with uvicorn, see :func:`cnai_kg.server.serve`).
 
@@ -513,8 +532,10 @@ def create_app(
     limits : time, row, request-size and pool limits (:class:`Limits`)
     allowed_hosts : Host headers accepted (None: any); a loopback server takes
         only loopback names, so a web page cannot reach it by DNS rebinding
+    workspace : the :class:`~cnai_kg.curate.Workspace` whose registered texts the
+        source pages show (None: the quoted passages only)
     """
-    server = _Server(kg, limits or Limits())
+    server = _Server(kg, limits or Limits(), workspace)
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
         Route("/", server.home),
@@ -522,6 +543,8 @@ def create_app(
         Route("/query/download", server.download),
         Route("/entity/{id:path}", server.entity),
         Route("/path", server.path),
+        Route("/source/{id:path}", server.source),
+        Route("/api/source/{id:path}", server.api_source),
         Route("/search", server.search),
         Route("/view/{kind:str}", server.view),
         Route("/view/{kind:str}/{id:path}", server.view),

@@ -8,6 +8,8 @@ and :func:`~cnai_kg.algorithms.evidence_paths`, so they work on any store.
 
 from __future__ import annotations
 
+import bisect
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +29,10 @@ from ..query import Rows, Triples, parse_header, run_query
 from ..resolve import expand, normalize
 from .i18n import TEXT
 
-__all__ = ["Explorer", "Limits"]
+__all__ = ["Explorer", "Limits", "page_url", "source_url"]
+
+#: The page a card adds after a document's title (``Title, p. 3``).
+_PAGE = re.compile(r", p\. \d+$")
 
 #: Relations an entity page does not list (names are shown above them; the partners of a
 #: partnership have a table of their own).
@@ -95,10 +100,12 @@ class _Cache:
 class Explorer:
     """The data behind the explorer's pages and the JSON API, for one graph."""
 
-    def __init__(self, kg: KnowledgeGraph, limits: Limits | None = None):
+    def __init__(self, kg: KnowledgeGraph, limits: Limits | None = None, workspace=None):
         self.kg = kg
         self.limits = limits or Limits()
+        self.workspace = workspace
         self._views = _Cache(64)
+        self._documents = _Cache(8)
 
     # ------------------------------------------------------------------ terms
 
@@ -202,7 +209,11 @@ class Explorer:
                 "kind_label": f.kind_label,
                 "summary": f.summary,
                 "quotes": list(f.quotes),
-                "documents": list(f.documents),
+                "formats": list(f.formats or (None,) * len(f.quotes)),
+                "documents": [
+                    {"text": d, "id": self.document_ids(lang).get(_PAGE.sub("", d))}
+                    for d in f.documents
+                ],
                 "caveats": list(f.caveats),
                 "definitional": f.definitional,
                 "why": f.why,
@@ -256,6 +267,94 @@ class Explorer:
             (key for cls, key in _NO_NEIGHBOURHOOD if kg.is_instance(iri, cls)), "no_graph"
         )
         return {"drawn": False, "reason": reason, "nodes": nodes}
+
+    # ---------------------------------------------------------------- sources
+
+    def document_ids(self, lang: str) -> dict[str, str]:
+        """Each document's label in ``lang`` -> its id (the ``/source/ID`` of its page)."""
+        from ..curate.sources import documents
+
+        def build():
+            return {d.label: d.id for d in documents(self.kg, self.workspace, lang)}
+
+        return self._documents.get(lang, build)
+
+    def _fact(self, curie: str, lang: str) -> dict:
+        """A fact as a link to its page: a statement by its triple, others by label."""
+        kg = self.kg
+        node = expand(curie) or URIRef(curie)
+        subject = kg.value(node, RDF.subject)
+        if subject is not None:
+            pred, obj = kg.value(node, RDF.predicate), kg.value(node, RDF.object)
+            text = f"{kg.label(subject, lang)} —{kg.label(pred, lang)}→ {kg.label(obj, lang)}"
+        else:
+            text = kg.label(node, lang)
+        return {"text": text, "id": curie, "curie": curie}
+
+    def source(self, name: str, lang: str, api: bool = False) -> dict:
+        """A document's page: its registered text (when the workspace holds it) split into
+        passages, every quoted one marked with the excerpts and facts that cite it.
+
+        ``segments`` cover the text in order: ``text``, ``cites`` (numbers of
+        ``passages`` quoting it, empty for unquoted text) and ``page`` (the PDF page that
+        starts there). A quote the text does not hold (the text changed) is listed with
+        ``found`` false.
+        """
+        from ..curate.anchor import Anchor
+        from ..curate.sources import citations, find_document, source_text
+
+        kg = self.kg
+        doc = find_document(kg, self.workspace, name, lang)
+        text = None
+        if doc.source is not None:
+            text = source_text(self.workspace, doc.source, doc.version)
+        passages, spans = [], []
+        for n, cite in enumerate(citations(kg, doc), 1):
+            where = None
+            if text is not None:
+                if cite.anchored == text.sha256 and cite.start is not None:
+                    where = (cite.start, cite.end)
+                else:
+                    found = text.resolve(
+                        cite.quote, prefix=cite.prefix or "", suffix=cite.suffix or ""
+                    )
+                    if isinstance(found, Anchor):
+                        where = (found.start, found.end)
+            page = cite.page
+            if page is None and where is not None and text.pages:
+                page = bisect.bisect_right(text.pages, where[0])
+            passages.append(
+                {
+                    "n": n,
+                    "excerpt": cite.excerpt,
+                    "quote": cite.quote,
+                    "page": page,
+                    "found": where is not None,
+                    "start": where[0] if where else None,
+                    "end": where[1] if where else None,
+                    "facts": [self._fact(f, lang) for f in cite.facts],
+                }
+            )
+            if where is not None:
+                spans.append((where[0], where[1], n))
+        out = {
+            "id": doc.id,
+            "curie": doc.curie,
+            "iri": doc.iri,
+            "title": doc.label,
+            "classes": doc.classes,
+            "language": doc.language,
+            "media_type": doc.media_type,
+            "registered": text is not None,
+            "version": doc.version.version if doc.version else None,
+            "pages": len(text.pages) if text is not None else 0,
+            "passages": passages,
+        }
+        if text is not None:
+            out["segments"] = _segments(text.text, spans, text.pages)
+        if api and text is not None:
+            out["text"] = text.text
+        return out
 
     # ------------------------------------------------------------------ path
 
@@ -478,6 +577,28 @@ class Explorer:
             return view
 
         return self._views.get((kind, lang, *args), build)
+
+
+def _segments(text: str, spans: list[tuple[int, int, int]], pages) -> list[dict]:
+    """``text`` cut at every quoted span's ends and every page start (see
+    :meth:`Explorer.source`); overlapping quotes share the segments they overlap."""
+    cuts = {0, len(text)}
+    for start, end, _ in spans:
+        cuts.update((start, end))
+    cuts.update(p for p in pages if 0 < p < len(text))
+    bounds = sorted(cuts)
+    page_at = {p: i for i, p in enumerate(pages, 1)} if pages else {}
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        cites = [n for start, end, n in spans if start <= a and b <= end]
+        out.append({"text": text[a:b], "cites": cites, "page": page_at.get(a)})
+    return out
+
+
+def source_url(source_id: str, lang: str, passage: int | None = None) -> str:
+    """The explorer's address of a document's page (and of one passage on it)."""
+    tail = f"#passage-{passage}" if passage else ""
+    return f"/source/{quote(source_id, safe='')}?lang={lang}{tail}"
 
 
 def page_url(entity_id: str, lang: str) -> str:
