@@ -31,6 +31,11 @@ WIDTHS = (1366, 390)
 #: A text of the test's own whose quoted passage is HTML and script.
 HOSTILE_TEXT = f"Before. Acme {HOSTILE_LABEL} makes grippers in Shanghai. After.\n"
 HOSTILE_QUOTE = f"Acme {HOSTILE_LABEL} makes grippers in Shanghai."
+PDF_PAGES = (
+    "A brief written for the tests.",
+    "Donghai Robotics also assembles robots in Shenzhen.",
+)
+PDF_QUOTE = "Donghai Robotics also assembles robots in Shenzhen."
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +54,24 @@ def workspace(tmp_path_factory):
         encoding="utf-8",
     )
     import_files(ws, [sheet], output="data/hostile.ttl")
+    # a PDF of two pages whose second page is quoted
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for text in PDF_PAGES:
+        pdf.add_page()
+        pdf.multi_cell(0, 10, text)
+    pdf_path = root.parent / "brief.pdf"
+    pdf.output(str(pdf_path))
+    add_source(ws, pdf_path, id="brief", title="Robot parts brief (fictional)", lang="en")
+    sheet = root.parent / "pdf-relations.csv"
+    sheet.write_text(
+        "subject,relation,object,quote,source\n"
+        f'Donghai Robotics,operatesIn,Shenzhen,"{PDF_QUOTE}",brief\n',
+        encoding="utf-8",
+    )
+    import_files(ws, [sheet], output="data/brief.ttl")
     return ws
 
 
@@ -136,3 +159,56 @@ def test_shipped_article_page_lists_its_passages(server, visit, lang):
 def test_unknown_source_is_a_404_page(server, visit):
     v = visit(server.url, width=1366, height=900)
     assert v.go("/source/nope?lang=en").status == 404
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_pdf_source_shows_its_pages_and_is_cited_by_page(server, visit, width):
+    data = get_json(server, "/api/source/brief")
+    assert data["pages"] == 2 and data["media_type"] == "application/pdf"
+    (passage,) = data["passages"]
+    assert passage["page"] == 2 and passage["found"]
+    v = visit(server.url, width=width, height=900)
+    assert v.go("/source/brief?lang=en").status == 200
+    assert v.page.locator("#source-text .page-start").all_inner_texts() == ["p. 1", "p. 2"]
+    assert v.page.locator("#source-text mark").inner_text() == PDF_QUOTE
+    assert v.page.locator("#passage-1 .source").inner_text().startswith("p. 2 · ")
+    # the company's page and the path finder cite the PDF by title and page
+    v.go("/entity/kg:DonghaiRobotics?lang=en")
+    cited = v.page.locator("#facts .source a", has_text="Robot parts brief")
+    assert cited.inner_text() == "Robot parts brief (fictional), p. 2"
+    assert cited.get_attribute("href") == "/source/brief?lang=en"
+    v.go("/path?from=Donghai%20Robotics&to=Shenzhen&lang=en")
+    assert (
+        "Source: Robot parts brief (fictional), p. 2" in v.page.locator(".chain").first.inner_text()
+    )
+    wide = v.page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert wide[0] <= wide[1]
+    v.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_path_finder_runs_with_and_without_definitional_facts(server, visit, width, lang):
+    v = visit(server.url, width=width, height=900)
+    v.go(f"/path?from=Apollo%20Go&to=Baidu&lang={lang}")
+    # on what the source reports: a longer chain, every hop quoted, no reason shown
+    chain = v.page.locator(".chain").first
+    assert chain.locator("li").count() == 4 and chain.locator(".why").count() == 0
+    assert chain.locator("blockquote").count() >= 4
+    box = v.page.locator("#definitional")
+    assert not box.is_checked()
+    assert TEXT[lang]["with_definitional"] in v.page.locator(".pathform").inner_text()
+    box.check()
+    v.page.locator("#find").click()
+    v.page.wait_for_load_state("load")
+    assert "definitional=1" in v.page.url
+    assert v.page.locator("#definitional").is_checked()
+    chain = v.page.locator(".chain").first
+    assert chain.locator("li").count() == 1  # Apollo Go —provided by→ Baidu, by definition
+    assert chain.locator(".why").count() == 1  # with its reason
+    v.graph_ready()
+    wide = v.page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert wide[0] <= wide[1]
+    v.assert_clean()
+    default = get_json(server, "/api/path?from=Haier&to=WeRide&definitional=1")
+    assert default["definitional"] and default["paths"][0]["length"] == 2

@@ -108,6 +108,11 @@ def _busy() -> PlainTextResponse:
     )
 
 
+def _definitional(request: Request) -> bool:
+    """``?definitional=1``: the path finder also walks definitional facts."""
+    return request.query_params.get("definitional", "") in ("1", "on", "true")
+
+
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang", "")
     return lang if lang in LANGS else default_lang()
@@ -244,10 +249,19 @@ class _Server:
         lang = _lang(request)
         source = request.query_params.get("from", "").strip()
         target = request.query_params.get("to", "").strip()
-        context = {"source": source, "target": target, "found": None, "error": None}
+        definitional = _definitional(request)
+        context = {
+            "source": source,
+            "target": target,
+            "definitional": definitional,
+            "found": None,
+            "error": None,
+        }
         if source and target:
             try:
-                context["found"] = await self.pool.run(self.explorer.paths, source, target, lang)
+                context["found"] = await self.pool.run(
+                    lambda: self.explorer.paths(source, target, lang, definitional=definitional)
+                )
             except PoolFull:
                 return _busy()
             except CnaiKgError as e:
@@ -407,7 +421,11 @@ class _Server:
         if kind == "entity":
             args = (request.path_params["id"],)
         elif kind == "path":
-            args = (request.query_params.get("from", ""), request.query_params.get("to", ""))
+            args = (
+                request.query_params.get("from", ""),
+                request.query_params.get("to", ""),
+                "1" if _definitional(request) else "",
+            )
         else:
             args = ()
         try:
@@ -449,7 +467,11 @@ class _Server:
         target = request.query_params.get("to", "")
         if not source.strip() or not target.strip():
             return JSONResponse({"error": "give both ends: /api/path?from=A&to=B"}, 400)
-        return await self._json(self.explorer.paths, source, target, _lang(request))
+        definitional = _definitional(request)
+        lang = _lang(request)
+        return await self._json(
+            lambda: self.explorer.paths(source, target, lang, definitional=definitional)
+        )
 
     async def api_search(self, request: Request) -> Response:
         q = request.query_params.get("q", "")

@@ -31,6 +31,8 @@ from .i18n import TEXT
 
 __all__ = ["Explorer", "Limits", "page_url", "source_url"]
 
+#: The statuses of the path finder's "with definitional facts" (proposals stay out).
+WITH_DEFINITIONAL = "reported,active,definitional"
 #: The page a card adds after a document's title (``Title, p. 3``).
 _PAGE = re.compile(r", p\. \d+$")
 
@@ -358,8 +360,11 @@ class Explorer:
 
     # ------------------------------------------------------------------ path
 
-    def paths(self, source: str, target: str, lang: str, *, k: int = 3) -> dict:
-        """Up to ``k`` evidence chains between two entities named in any language."""
+    def paths(
+        self, source: str, target: str, lang: str, *, k: int = 3, definitional: bool = False
+    ) -> dict:
+        """Up to ``k`` evidence chains between two entities named in any language: through
+        what the source reports, and with ``definitional`` through background facts too."""
         from ..algorithms import evidence_paths
 
         kg = self.kg
@@ -377,6 +382,7 @@ class Explorer:
                 partnerships="nodes",
                 claims=True,
                 classes=VIEW_CLASSES,
+                status=WITH_DEFINITIONAL if definitional else None,
             )
         except NoPath as e:
             e.ends = (kg.label(a, lang), kg.label(b, lang))  # for the page's own sentence
@@ -391,6 +397,7 @@ class Explorer:
         return {
             "from": self.term(a, lang),
             "to": self.term(b, lang),
+            "definitional": definitional,
             "paths": [p.to_dict() for p in found],
         }
 
@@ -566,8 +573,9 @@ class Explorer:
                 except UsageError:
                     return None  # not a node of the projection: the page says why
             else:
-                a, b = (kg.curie(kg.resolve(x)) for x in args)
-                view = kg.render(path=(a, b), hops=0, lang=lang)
+                a, b = (kg.curie(kg.resolve(x)) for x in args[:2])
+                status = WITH_DEFINITIONAL if args[2:3] == ("1",) else None
+                view = kg.render(path=(a, b), hops=0, lang=lang, status=status)
             view.meta["pages"] = {
                 n["id"]: page_url(n["id"], lang)
                 for n in view.nodes

@@ -56,6 +56,7 @@ TEXT = {
         "caveat": "Caveat",
         "source": "Source",
         "source_text": "Text",
+        "with_definitional": "Also through definitional facts (background knowledge)",
         "passages": "Quoted passages",
         "not_registered": "The text of this document is not registered in this workspace; "
         "register it with 'cnai-kg source add FILE' to see every passage in its place.",
@@ -150,6 +151,7 @@ TEXT = {
         "caveat": "주의",
         "source": "출처",
         "source_text": "본문",
+        "with_definitional": "정의적 사실(배경 지식)도 거치기",
         "passages": "인용된 구절",
         "not_registered": "이 문서의 본문은 이 작업 공간에 등록되어 있지 않습니다. "
         "'cnai-kg source add FILE'로 등록하면 구절마다 본문 속 위치가 표시됩니다.",
@@ -243,6 +245,7 @@ TEXT = {
         "caveat": "注意",
         "source": "来源",
         "source_text": "正文",
+        "with_definitional": "也经由定义性事实（背景知识）",
         "passages": "被引用的段落",
         "not_registered": "本文档的正文未在此工作区登记；用 'cnai-kg source add FILE' 登记后，"
         "每个段落都会在正文中标出。",
