@@ -45,7 +45,7 @@ def test_centrality_table(run):
     assert (
         result.stdout
         == """\
-degree centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed)
+degree centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed, definitional)
 rank  entity         class            group   score  id
    1  Alpha          Company                 0.3636  kg:Alpha
    1  Beta           Company                 0.3636  kg:Beta
@@ -60,7 +60,7 @@ def test_centrality_table_in_korean_aligns_by_display_width(run):
     assert (
         result.stdout
         == """\
-betweenness 중심성 (방향 없음; 노드 12개, 엣지 14개; 파트너십 엣지로 축약; 상태 reported, active, proposed)
+betweenness 중심성 (방향 없음; 노드 12개, 엣지 14개; 파트너십 엣지로 축약; 상태 reported, active, proposed, definitional)
 순위  개체  종류  집단    점수  ID
    1  베타  기업        0.4455  kg:Beta
    2  알파  기업        0.3727  kg:Alpha
