@@ -36,7 +36,18 @@ from rdflib.term import Node
 
 from ..errors import DataError, QueryError, UsageError
 from ..namespaces import PREFIXES
-from .base import Bindings, Blank, Lex, LexTerm, Pattern, Store, TooManyRows, Triple, Unparsed
+from .base import (
+    Bindings,
+    Blank,
+    Lex,
+    LexTerm,
+    Pattern,
+    Store,
+    TooManyRows,
+    Triple,
+    Unparsed,
+    from_lexical,
+)
 
 __all__ = ["OxigraphStore", "from_ox", "to_ox"]
 
@@ -130,6 +141,22 @@ def _lex_other(term) -> Blank:
     if isinstance(term, ox.BlankNode):
         return Blank(_blank_id(term.value))
     raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
+
+
+_RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _lex(term) -> LexTerm:
+    """An Oxigraph term in lexical form, as :meth:`OxigraphStore.lexical_index` makes it."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        if term.language:
+            return Lex(term.value, term.language, "")
+        dt = term.datatype.value
+        return Lex(term.value, "", "" if dt == _XSD_STRING else dt)
+    return _lex_other(term)
 
 
 def _pattern(pattern: Pattern):
@@ -387,6 +414,40 @@ class OxigraphStore(Store):
             elif o not in found:  # a triple held by two files
                 found.append(o)
         return index
+
+    def lexical_outgoing(self, s: LexTerm) -> list[tuple[str, LexTerm]]:
+        subject = ox.NamedNode(s) if type(s) is str else to_ox(from_lexical(s))
+        pairs: dict[tuple[str, LexTerm], None] = {}
+        for q in self._store.quads_for_pattern(subject, None, None, None):
+            pairs.setdefault((q.predicate.value, _lex(q.object)))
+        return list(pairs)
+
+    def describe(self, s: str) -> tuple[list[tuple[str, LexTerm]], str | None]:
+        pairs: dict[tuple[str, LexTerm], None] = {}
+        typed, named = set(), set()
+        rdf_type, iri = _RDF_TYPE_IRI, ox.NamedNode
+        for q in self._store.quads_for_pattern(ox.NamedNode(s), None, None, None):
+            p = q.predicate.value
+            pairs.setdefault((p, _lex(q.object)))
+            if type(q.graph_name) is iri:
+                named.add(q.graph_name.value)
+                if p == rdf_type:
+                    typed.add(q.graph_name.value)
+        file = None
+        for graphs in (typed, named):
+            found = {self._names.get(g) for g in graphs}
+            file = next((n for n in self._files if n in found), None)
+            if file is not None:
+                break
+        return list(pairs), file
+
+    def lexical_subjects(self, p: str, o: LexTerm) -> list[LexTerm]:
+        obj = ox.NamedNode(o) if type(o) is str else to_ox(from_lexical(o))
+        found: dict[LexTerm, None] = {}
+        for q in self._store.quads_for_pattern(None, ox.NamedNode(p), obj, None):
+            s = q.subject
+            found.setdefault(s.value if type(s) is ox.NamedNode else _lex_other(s))
+        return list(found)
 
     def file_triples(self, name: str, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
         graph = self._graphs.get(name)
