@@ -147,8 +147,10 @@ def validate(
 ) -> None:
     """Check the shipped graph plus FILES against the SHACL shapes.
 
-    Prints one line per violation (file, entity, property, message); exits 0
-    when the data conforms, 1 when it does not, 4 when it ran past --timeout.
+    Prints one line per violation (file, entity, property, message). In a
+    workspace, every quote of its registered sources is checked as well, as by
+    `source check`. Exits 0 when the data conforms (and every quote is found), 1
+    when not, 4 when it ran past --timeout.
     """
     from ..limits import check_seconds, within
     from ..validate import validate as run
@@ -168,7 +170,28 @@ def validate(
         click.echo(f"conforms: {len(kg)} triples, {len(kg.files)} files, 0 violations", err=True)
     else:
         click.echo(f"{len(report.violations)} violation(s)", err=True)
+    quotes_bad = _check_workspace_quotes(kg)
+    if not report.conforms or quotes_bad:
         raise SystemExit(1)
+
+
+def _check_workspace_quotes(kg: KnowledgeGraph) -> int:
+    """In a workspace, ``source check`` as well: the quotes not found where recorded."""
+    from .curate import _print_quote_problems, _workspace
+
+    ws = _workspace(required=False)
+    if ws is None:
+        return 0
+    from ..curate.sources import check_sources
+
+    docs, checks = check_sources(kg, ws)
+    bad = _print_quote_problems(docs, checks)
+    click.echo(
+        f"quotes: {len(checks)} checked in {len(docs)} registered source(s), "
+        + (f"{bad} not where they should be" if bad else "all found"),
+        err=True,
+    )
+    return bad
 
 
 def register(cli: click.Group) -> None:
