@@ -9,6 +9,7 @@ import click
 from ..kg import EXPORT_FORMATS, LANGS, KnowledgeGraph
 from ..limits import DEFAULT_VALIDATE_TIMEOUT
 from ..terminal import printable
+from ..words import words
 from ._common import lang_option, pass_kg
 
 NETWORK_FORMATS = ("graphml", "gexf", "node-link")
@@ -63,6 +64,7 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     a CURIE such as kg:CATL, or an IRI.
     """
     card = kg.card(entity, lang)
+    w = words(lang)
     _echo(f"{kg.label(card.iri, lang)}  ({card.curie})")
     for code in LANGS:
         names = card.labels.get(code, [])
@@ -70,29 +72,29 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     for code in LANGS:
         if card.aliases.get(code):
             _echo(f"  alias@{code}: {' / '.join(card.aliases[code])}")
-    _echo(f"  types: {', '.join(card.types) or '-'}")
+    _echo(f"  {w['types']}: {', '.join(card.types) or '-'}")
     if card.file:
-        _echo(f"  defined in: {card.file}")
+        _echo(f"  {w['defined_in']}: {card.file}")
     if card.outgoing:
-        _echo("relations:")
+        _echo(f"{w['relations']}:")
         for pred, obj in card.outgoing:
             _echo(f"  {pred} → {obj}")
     if card.incoming:
-        _echo("referenced by:")
+        _echo(f"{w['referenced_by']}:")
         for pred, subj in card.incoming:
-            _echo(f"  {subj} —{pred}→ this")
-    _echo(f"facts ({len(card.facts)}):")
+            _echo(f"  {subj} —{pred}→ {w['this']}")
+    _echo(f"{w['facts']} ({len(card.facts)}):")
     for fact in card.facts:
-        tag = "definitional" if fact.definitional else fact.kind
+        tag = w["definitional"] if fact.definitional else fact.kind_label
         _echo(f"  [{tag}] {fact.summary}")
         for quote in fact.plain_quotes():
             _echo(f"      “{quote}”")
         if fact.documents:
-            _echo(f"      source: {'; '.join(fact.documents)}")
+            _echo(f"      {w['source']}: {'; '.join(fact.documents)}")
         if fact.definitional and fact.why:
-            _echo(f"      why: {fact.why}")
+            _echo(f"      {w['why']}: {fact.why}")
         for caveat in fact.caveats:
-            _echo(f"      caveat: {caveat}")
+            _echo(f"      {w['caveat']}: {caveat}")
 
 
 @click.command()

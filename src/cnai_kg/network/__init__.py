@@ -38,12 +38,14 @@ Edge attributes
     (for definitional facts), ``caveat``, and for facts with roles: ``roles``,
     ``subject_role``, ``object_role``, ``partnership``, ``partnership_type``,
     ``status`` (its label), ``target_market``; and on every edge ``fact_status``:
-    ``reported``, ``active`` or ``proposed`` (see :data:`STATUSES`).
+    ``reported``, ``active``, ``proposed`` or ``definitional`` (see :data:`STATUSES`).
 
 Which facts become edges is the ``status`` option: by default
 (:data:`DEFAULT_STATUS`) what the source reports and the partnerships in place,
 so that proposals (six of the eight partnerships, all between collectively named
-groups) do not steer paths and rankings; ``status="all"`` adds them.
+groups) and definitional background facts (the place hierarchy, a company's
+country) do not steer paths and rankings; ``status="all"`` adds them, and
+``"reported,active,definitional"`` adds the definitional facts alone.
 
 Examples
 --------

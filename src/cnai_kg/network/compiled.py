@@ -44,7 +44,7 @@ import networkx as nx
 __all__ = ["CompiledNetwork", "analysis_network", "compiled_network", "write_compiled"]
 
 #: Bumped when the layout of a compiled network changes.
-FORMAT = 1
+FORMAT = 2  # 2: definitional facts have their own fact_status
 _FOLDER = "networks"
 #: Compiled networks kept open in a process (a server answers many requests on one).
 _KEEP_OPEN = 4
