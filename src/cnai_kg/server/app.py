@@ -46,6 +46,7 @@ from ..errors import (
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..query import MEDIA_TYPES, named_queries, parse_header, prepare, run_query
 from ..render import content_security_policy, safe_json, vis_network_assets
+from ..sparql.safety import vet
 from .explorer import Explorer, Limits
 from .i18n import FORMAT_NAMES, TEXT
 from .pool import PoolFull, WorkPool
@@ -196,10 +197,16 @@ class _Server:
         return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
 
     def _answer(self, text: str, accept: str, fmt: str | None) -> tuple[bytes, str]:
-        chosen = negotiate(prepare(text).kind, accept, fmt)  # 406 before any work
+        # 406 before any work; the kind read from the text when vet() lets the query skip
+        # rdflib's check (a 63 KB VALUES block took it for seconds of CPU, holding a worker)
+        vetted = vet(text)
+        kind = vetted.kind if vetted is not None and vetted.kind else prepare(text).kind
+        chosen = negotiate(kind, accept, fmt)
         result = run_query(
             self.kg, text, timeout=self.limits.timeout, max_rows=self.limits.max_rows
         )
+        if result.kind != kind:
+            chosen = negotiate(result.kind, accept, fmt)
         return result.serialize(chosen), chosen
 
     # ------------------------------------------------------------ pages
