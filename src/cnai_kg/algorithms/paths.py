@@ -30,7 +30,7 @@ from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, analysis_network, find_node, resolve_relations
 from ..words import plural, words
-from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths, shortest_paths
+from .engine import SimpleNetwork, cached, choose_engine, paths_by_length, shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -303,11 +303,11 @@ def evidence_paths(
         lambda: _walkable_network(G, via=via_set, avoid=avoided, directed=directed),
     )
     runner = choose_engine(engine, len(net))
-    # the shortest paths in canonical order from two searches; Yen's algorithm only when
-    # more paths are asked for than there are shortest ones (the same paths either way)
+    # the shortest paths in canonical order from two searches; longer ones only when more
+    # paths are asked for than there are shortest ones, from bounded walks (Yen's order)
     found = shortest_paths(runner, net, s, t, k + _TIES)
     if len(found) < k:
-        found = k_shortest_paths(runner, net, s, t, k + _TIES)
+        found = paths_by_length(runner, net, s, t, k + _TIES)
     paths: list[EvidencePath] = []
     for nodes in found:
         if max_hops is not None and len(nodes) - 1 > max_hops:

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from .compiled import CompiledNetwork, analysis_network
 from .export import NETWORK_FORMATS, export_network, write_network, xml_safe
+from .index import details_index as details_index  # for render: a view's node details
 from .index import gc_paused as gc_paused  # for render, which reads the same index
 from .index import index_for as index_for
 from .index import shared_index as shared_index

@@ -49,6 +49,7 @@ from ..query import MEDIA_TYPES, Rows, named_queries, parse_header, prepare, run
 from ..quotes import quote_html
 from ..render import content_security_policy, safe_json, vis_network_assets
 from ..resolve import expand
+from ..sparql.safety import vet
 from .explorer import Explorer, Limits, page_url, source_url
 from .i18n import FORMAT_NAMES, TEXT, explain
 from .pool import PoolFull, WorkPool
@@ -203,10 +204,16 @@ class _Server:
         return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
 
     def _answer(self, text: str, accept: str, fmt: str | None) -> tuple[bytes, str]:
-        chosen = negotiate(prepare(text).kind, accept, fmt)  # 406 before any work
+        # 406 before any work; the kind read from the text when vet() lets the query skip
+        # rdflib's check (a 63 KB VALUES block took it for seconds of CPU, holding a worker)
+        vetted = vet(text)
+        kind = vetted.kind if vetted is not None and vetted.kind else prepare(text).kind
+        chosen = negotiate(kind, accept, fmt)
         result = run_query(
             self.kg, text, timeout=self.limits.timeout, max_rows=self.limits.max_rows
         )
+        if result.kind != kind:
+            chosen = negotiate(result.kind, accept, fmt)
         return result.serialize(chosen), chosen
 
     # ------------------------------------------------------------ pages
