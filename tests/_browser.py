@@ -36,6 +36,56 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
 
 
+class Visit:
+    """A browser context on one server, with everything it tried to do recorded."""
+
+    def __init__(self, browser, base: str, *, width: int = 1300, height: int = 900):
+        self.base = base
+        self.foreign: list[str] = []
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def go(self, path: str):
+        response = self.page.goto(self.base + path.lstrip("/"))
+        self.page.wait_for_load_state("load")
+        return response
+
+    def graph_ready(self, frame_selector: str = "iframe.graph"):
+        """Wait until the vis-network view in the page's frame has drawn itself."""
+        frame = self.page.frame_locator(frame_selector)
+        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
+        return self.page.frames[1]
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+    def assert_clean(self):
+        assert self.foreign == []
+        assert self.console == []
+        assert self.errors == []
+        assert self.dialogs == []
+
+
 # Hostile text for the views and the explorer: none of it may run, open a dialog or fetch.
 HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
 HOSTILE_QUOTE = "</script><script>alert(2)</script>"

@@ -85,3 +85,35 @@ def make_kg(make_ttl):
         return cnai_kg.load(make_ttl(body), shipped=shipped)
 
     return make
+
+
+# --------------------------------------------------------------------------- browsers
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module (skipped without Playwright or Chromium)."""
+    from _browser import launch, sync_api
+
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def visit(browser):
+    """``visit(base, width=..., height=...)``: a :class:`_browser.Visit`, closed after the
+    test."""
+    from _browser import Visit
+
+    opened: list[Visit] = []
+
+    def make(base: str, **viewport) -> Visit:
+        v = Visit(browser, base, **viewport)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.context.close()

@@ -139,7 +139,7 @@ def test_scores_as_rdf(mini):
             "relations": "all",
             "classes": "default",
             "claims": "false",
-            "status": "reported active proposed",
+            "status": "reported active proposed definitional",
         },
     }
     value = repr(4 / 11)

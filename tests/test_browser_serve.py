@@ -14,13 +14,10 @@ import urllib.parse
 
 import pytest
 from _browser import (
-    ARTIFACTS,
     HOSTILE_LABEL,
     HOSTILE_NOTE,
     HOSTILE_QUOTE,
     HOSTILE_TTL,
-    launch,
-    sync_api,
 )
 
 import cnai_kg
@@ -33,78 +30,6 @@ pytestmark = pytest.mark.browser
 def server(kg):
     with start(kg) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-class Visit:
-    """A browser context on one server, with everything it tried to do recorded."""
-
-    def __init__(self, browser, base: str):
-        self.base = base
-        self.foreign: list[str] = []
-        self.console: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1300, "height": 900})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.base) or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def go(self, path: str):
-        response = self.page.goto(self.base + path.lstrip("/"))
-        self.page.wait_for_load_state("load")
-        return response
-
-    def graph_ready(self, frame_selector: str = "iframe.graph"):
-        """Wait until the vis-network view in the page's frame has drawn itself."""
-        frame = self.page.frame_locator(frame_selector)
-        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
-        return self.page.frames[1]
-
-    def screenshot(self, name: str):
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name))
-
-    def assert_clean(self):
-        assert self.foreign == []
-        assert self.console == []
-        assert self.errors == []
-        assert self.dialogs == []
-
-
-@pytest.fixture
-def visit(browser):
-    opened: list[Visit] = []
-
-    def make(base: str) -> Visit:
-        v = Visit(browser, base)
-        opened.append(v)
-        return v
-
-    yield make
-    for v in opened:
-        v.context.close()
 
 
 def test_home_page_and_language_switch(server, visit):

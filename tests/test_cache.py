@@ -172,3 +172,147 @@ def test_the_name_index_answers_as_the_full_resolver(cache_dir, make_ttl, name):
     # a second command opens the index built by the first
     again = cnai_kg.load(extra, cache=True)
     assert _answer(again, name) == _answer(plain, name)
+
+
+# ------------------------------------------------------------------ a cache that heals
+
+
+def _run(cache_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CNAI_KG_CACHE_DIR": str(cache_dir)}
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def _entry(cache_dir: Path) -> Path:
+    (entry,) = [p for p in stores(cache_dir) if not p.name.startswith(".")]
+    return entry
+
+
+def _truncate_sst(entry: Path) -> None:
+    biggest = max((entry / "oxigraph").glob("*.sst"), key=lambda p: p.stat().st_size)
+    with biggest.open("r+b") as fh:
+        fh.truncate(100)
+
+
+def _garbage_current(entry: Path) -> None:
+    (entry / "oxigraph" / "CURRENT").write_bytes(b"\x00garbage\xff\n")
+
+
+def _same_size_current(entry: Path) -> None:  # same size: only the digest tells
+    current = entry / "oxigraph" / "CURRENT"
+    current.write_bytes(b"X" * (current.stat().st_size - 1) + b"\n")
+
+
+def _garbage_manifest(entry: Path) -> None:
+    (entry / "manifest.json").write_text("[1, 2")
+
+
+def _missing_file(entry: Path) -> None:
+    min((entry / "oxigraph").glob("*.sst")).unlink()
+
+
+def _wrong_count(entry: Path) -> None:  # a touched file whose bytes match: the count is read
+    manifest = json.loads((entry / "manifest.json").read_text())
+    manifest["triples"] += 1
+    (entry / "manifest.json").write_text(json.dumps(manifest))
+    os.utime(min((entry / "oxigraph").glob("*.sst")))
+
+
+def _recorded_damage(entry: Path) -> None:  # damage the manifest agrees with: Oxigraph refuses
+    _garbage_current(entry)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    manifest["store_files"] = cache._recorded(entry / "oxigraph")
+    (entry / "manifest.json").write_text(json.dumps(manifest))
+
+
+DAMAGES = {
+    "truncated sst": (_truncate_sst, r"\d+\.sst has 100 bytes, not [\d,]+"),
+    "garbage CURRENT": (_garbage_current, r"CURRENT has 10 bytes, not 16"),
+    "same-size CURRENT": (_same_size_current, r"CURRENT differs from its recorded digest"),
+    "garbage manifest": (_garbage_manifest, r"its manifest cannot be read"),
+    "missing file": (_missing_file, r"\d+\.sst is missing"),
+    "wrong triple count": (_wrong_count, r"it holds [\d,]+ triples, not \d+"),
+    "damage Oxigraph sees": (_recorded_damage, r"Corruption: CURRENT file corrupted"),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    """``stats`` on a fresh cache: its output, and a copy of the entry it built."""
+    folder = tmp_path_factory.mktemp("clean")
+    result = _run(folder, "stats")
+    assert result.returncode == 0 and result.stderr == ""
+    return result.stdout, folder
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_entry_is_set_aside_and_rebuilt(clean_run, cache_dir, damage):
+    import re
+    import shutil
+
+    expected, clean = clean_run
+    shutil.copytree(clean, cache_dir)
+    harm, why = DAMAGES[damage]
+    entry = _entry(cache_dir)
+    harm(entry)
+    result = _run(cache_dir, "stats")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"the cached store {re.escape(str(entry))} is damaged \(.*({why}).*\); set aside as "
+        rf"\.broken-{entry.name}-\d+-\d+, building it again",
+        line,
+    ), line
+    assert "Traceback" not in result.stderr
+    names = [p.name for p in stores(cache_dir)]
+    assert entry.name in names and sum(n.startswith(".broken-") for n in names) == 1
+    again = _run(cache_dir, "stats")  # the rebuilt entry opens as it is
+    assert (again.returncode, again.stdout, again.stderr) == (0, expected, "")
+    info = _run(cache_dir, "cache", "info")
+    assert "set aside as damaged: 1 (" in info.stdout
+
+
+def test_cache_clear_removes_broken_entries(clean_run, cache_dir):
+    import shutil
+
+    _, clean = clean_run
+    shutil.copytree(clean, cache_dir)
+    entry = _entry(cache_dir)
+    _garbage_manifest(entry)
+    (cache_dir / "stores" / "not-a-folder").write_text("junk")
+    aside = cache_dir / "stores" / f".broken-{entry.name}-1-2"
+    shutil.copytree(entry, aside)
+    (aside / "oxigraph").chmod(0)  # a folder whose rights were taken away
+    locked = cache_dir / "stores" / ".build-x-999999-abc"
+    locked.mkdir()
+    result = _run(cache_dir, "cache", "clear")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("removed 3 stores (")
+    assert stores(cache_dir) == []
+
+
+def test_two_processes_heal_the_same_entry_at_once(clean_run, cache_dir):
+    import shutil
+
+    expected, clean = clean_run
+    shutil.copytree(clean, cache_dir)
+    entry = _entry(cache_dir)
+    _truncate_sst(entry)
+    env = {**os.environ, "CNAI_KG_CACHE_DIR": str(cache_dir)}
+    runs = [
+        subprocess.Popen(
+            [str(BIN), "stats"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert [out for out, _ in outputs] == [expected, expected]
+    # one or both saw the damage (each says so in one line); one good entry is left
+    said = [err.splitlines() for _, err in outputs]
+    assert all(len(lines) <= 1 for lines in said) and any(said), said
+    assert all("building it again" in line for lines in said for line in lines)
+    assert [p.name for p in stores(cache_dir) if not p.name.startswith(".")] == [entry.name]
+    assert not [p for p in stores(cache_dir) if p.name.startswith(".build-")]
+    again = _run(cache_dir, "stats")
+    assert (again.returncode, again.stdout, again.stderr) == (0, expected, "")

@@ -258,3 +258,25 @@ def test_wheel_ships_ontology_and_data(tmp_path):
     assert {f"cnai_kg/data/graph/{p.name}" for p in (ROOT / "graph").glob("*.ttl")} <= names
     assert "cnai_kg/queries/internal/facts-about.rq" in names
     assert "cnai_kg/py.typed" in names
+
+
+def test_show_in_chinese_prints_its_own_words_in_chinese():
+    out = run("show", "Uber", "--lang", "zh").output.splitlines()
+    assert out[0] == "优步  (kg:Uber)"
+    assert "  类别: 企业" in out and "关系:" in out and "事实 (4):" in out
+    assert "  [定义性事实] 优步 —所在地→ 美国" in out
+    why = "      理由: 背景知识：优步（Uber）是总部位于旧金山的美国网约车公司；"
+    assert any(line.startswith(why) for line in out)
+    assert "  [陈述] 优步 —所属行业→ 网约车" in out
+    # nothing of the tool's own is left in English (labels of the data may be)
+    for word in ("types:", "relations:", "facts (", "source:", "why:", "caveat:", "[Statement]"):
+        assert not any(word in line for line in out), word
+
+
+def test_queries_in_korean():
+    listed = run("queries", "--lang", "ko").output.splitlines()
+    assert "hubs                중국의 AI 거점: 도시, 특화 분야, 조직  [hub=ENTITY]" in listed
+    shown = run("queries", "hubs", "--lang", "ko").output.splitlines()
+    assert shown[0] == "hubs: 중국의 AI 거점: 도시, 특화 분야, 조직"
+    assert "매개변수:" in shown and "예:" in shown
+    assert any(line.startswith("  hub (entity cnai:AIHub, 선택): 거점 하나") for line in shown)

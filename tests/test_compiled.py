@@ -226,3 +226,60 @@ def test_the_same_view_rendered_from_four_threads_at_once_has_the_same_positions
         searches = [pool.submit(louvain) for _ in range(4)]  # igraph's generator, meanwhile
         assert all(v.result() == alone for v in views)
         assert all(s.result() == parts for s in searches)
+
+
+VIEWS = [
+    {"classes": ["Company"], "partnerships": "collapse"},
+    {},
+    {"focus": "Company 7", "hops": 2, "lang": "ko"},
+    {"scope": "all", "color_by": "hub"},
+]
+
+
+@pytest.mark.parametrize("which", ["shipped", "generated"])
+def test_a_view_from_the_compiled_network_is_the_view_from_the_store(which, tmp_path, monkeypatch):
+    """On a cached store a view reads the compiled network and asks the store for the
+    details of the nodes it draws; every record is what the uncached view gives."""
+    monkeypatch.setenv("CNAI_KG_CACHE_DIR", str(tmp_path / "cache"))
+    if which == "shipped":
+        plain, views = cnai_kg.load(), [v for v in VIEWS if "focus" not in v]
+        views.append({"focus": "Pony.ai", "hops": 1})
+        load = lambda: cnai_kg.load(cache=True)  # noqa: E731
+    else:
+        path = write_graph(150, tmp_path / "g.ttl")
+        plain, views = cnai_kg.load(path, shipped=False), VIEWS
+        load = lambda: cnai_kg.load(path, shipped=False, cache=True)  # noqa: E731
+
+    def records(view):
+        return (view.nodes, view.edges, view.node_info, view.facts, view.legend, view.meta)
+
+    for options in views:
+        want = records(plain.render(**options))
+        assert records(load().render(**options)) == want, options  # compiles
+        warm = load()
+        assert records(warm.render(**options)) == want, options  # reads it back
+        folder = Path(warm.store.cache_folder) / "networks"
+        assert list(folder.glob("*.sqlite"))
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_walks_by_length_give_yens_paths(generated, directed):
+    """paths_by_length lists the k shortest simple paths in Yen's order, longer ones too,
+    and hands over to Yen's algorithm with the same answers when its budget runs out."""
+    from cnai_kg.algorithms.engine import get_engine, k_shortest_paths, paths_by_length
+    from cnai_kg.algorithms.paths import _walkable_network
+
+    G = generated.to_networkx(status="all")
+    net = _walkable_network(G, directed=directed)
+    nodes = sorted(G)
+    rng = random.Random(11)
+    longer = 0
+    for _ in range(60):
+        s, t = rng.sample(nodes, 2)
+        for name in ("networkx", "igraph"):
+            engine = get_engine(name)
+            yen = list(k_shortest_paths(engine, net, s, t, 11))
+            assert list(paths_by_length(engine, net, s, t, 11)) == yen
+            assert list(paths_by_length(engine, net, s, t, 11, budget=50)) == yen
+            longer += bool(yen) and len(yen[-1]) > len(yen[0])
+    assert longer > 30  # most pairs need paths longer than the shortest

@@ -263,6 +263,13 @@ def test_a_new_version_of_a_source_rechecks_its_quotes(ws, tmp_path):
     assert check.exit_code == 1
     assert "closest passage: “" in check.output and "센서를 만듭니다" in check.output
     assert "**" not in check.output
+    # validate in a workspace checks the quotes as well: the shapes hold, one quote does not
+    validated = run("validate")
+    assert validated.exit_code == 1
+    assert "conforms:" in validated.output
+    assert "quotes: 6 checked in 1 registered source(s), 1 not where they should be" in (
+        validated.output
+    )
 
 
 def test_the_workspace_is_found_upwards_by_env_and_by_option(ws, tmp_path, monkeypatch):

@@ -381,3 +381,19 @@ def test_home_countries_are_definitional_facts_with_a_reason(kg, company, countr
     assert kg.rdf.value(statement, PROV.wasDerivedFrom) is None
     reasons = {c.language: str(c) for c in kg.rdf.objects(statement, RDFS.comment)}
     assert reasons["en"].startswith("Background knowledge:") and reasons["ko"]
+
+
+def test_every_definitional_reason_is_in_english_korean_and_chinese(kg):
+    facts = set(kg.rdf.subjects(RDF.type, CNAI.DefinitionalFact))
+    assert len(facts) >= 23
+    for fact in facts:
+        reasons = [c.language for c in kg.rdf.objects(fact, RDFS.comment)]
+        assert sorted(reasons) == ["en", "ko", "zh"], (fact, reasons)
+    # a reason a page or `show --lang ko` prints is the one in that language
+    (uber,) = [f for f in kg.facts_about("Uber", "ko") if f.definitional]
+    assert uber.why.startswith("배경 지식: 우버는")
+    (wuhan,) = [f for f in kg.facts_about("Wuhan", "zh") if f.definitional]
+    assert wuhan.why.startswith("地理：武汉是中国城市")
+    # names inside a reason are the graph's own labels in that language
+    (kotra,) = [f for f in kg.facts_about("KOTRA", "zh") if f.definitional]
+    assert kg.labels(KG.KOTRA)["zh"][0] in kotra.why

@@ -179,7 +179,7 @@ def test_evidence_chains_are_the_same_on_both_engines(kg):
 
 @pytest.mark.parametrize("engine", ["networkx", "igraph"])
 def test_the_path_graph_is_built_once_per_projection_and_rebuilt_when_it_changes(kg, engine):
-    G = kg.to_networkx()
+    G = kg.to_networkx(status="reported,active,definitional")
     (first,) = evidence_paths(G, "CATL", "Uber", engine=engine)
     kept = dict(G.__networkx_cache__["cnai_kg"])
     assert len(kept) == 1

@@ -130,6 +130,7 @@ def test_any_literal_round_trips_through_every_export_format(tmp_path_factory, t
         "cnai_kg.validate",
         "cnai_kg.terminal",
         "cnai_kg.rdflib_fixes",
+        "cnai_kg.sparql.safety",
     ],
 )
 def test_doctests(module):

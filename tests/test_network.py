@@ -209,9 +209,12 @@ def test_risks_and_mitigations(tmp_path):
     )
     assert new == [
         ("kg:KoreanMakers", "kg:Delta", "kg:M1", "cnai:Mitigation"),
-        ("kg:KoreanMakers", "kg:Land", "kg:R1", "cnai:region"),
+        ("kg:KoreanMakers", "kg:Land", "kg:R1", "cnai:Risk"),
         ("kg:KoreanMakers", "kg:Law1", "kg:R1", "cnai:Risk"),
     ]
+    # the region is the risk's: no edge says the makers are in Land
+    assert G.edges["kg:KoreanMakers", "kg:Land", "kg:R1"]["label"] == "Risk"
+    assert not any(d["relation"] == "cnai:region" for *_, d in G.edges(data=True))
     assert G.edges["kg:KoreanMakers", "kg:Law1", "kg:R1"]["quote"] == "데이터법 리스크"
     H = kg.to_networkx(partnerships="nodes", status="all")
     assert sorted((u, v, d["relation"]) for u, v, d in H.edges(data=True) if u == "kg:R1") == [

@@ -60,11 +60,11 @@ def test_centrality_table_in_korean_aligns_by_display_width(run):
     assert (
         result.stdout
         == """\
-betweenness centrality (undirected; 12 nodes, 14 edges; partnerships collapsed; status reported, active, proposed)
-rank  entity  class  group   score  id
-   1  베타    기업          0.4455  kg:Beta
-   2  알파    기업          0.3727  kg:Alpha
-   3  감마    기업          0.2818  kg:Gamma
+betweenness 중심성 (방향 없음; 노드 12개, 엣지 14개; 파트너십 엣지로 축약; 상태 reported, active, proposed)
+순위  개체  종류  집단    점수  ID
+   1  베타  기업        0.4455  kg:Beta
+   2  알파  기업        0.3727  kg:Alpha
+   3  감마  기업        0.2818  kg:Gamma
 """  # noqa: E501
     )
 
@@ -156,18 +156,18 @@ def test_path_korean_with_definitional_and_unsourced_hops(run):
     assert (
         result.stdout
         == """\
-path 1 of 1 (3 hops): Delta → 마켓 → 알파 → 메트로
+경로 1/1 (3단계): Delta → 마켓 → 알파 → 메트로
   1. Delta —운영 지역→ 마켓
-     evidence: none (no statement describes this triple)
+     근거: 없음 (이 트리플을 기술하는 진술이 없음)
   2. 마켓 ←목표 시장— 알파
-     fact: 알파–베타 제휴 [kg:P1, 진행 중]
-     roles: 베타: 플랫폼 운영자; 알파: 기술 제공자
-     quote: “알파와 베타가 손잡았다”
-     source: 미니 기사 ← Mini report
+     사실: 알파–베타 제휴 [kg:P1, 진행 중]
+     역할: 베타: 플랫폼 운영자; 알파: 기술 제공자
+     인용: “알파와 베타가 손잡았다”
+     출처: 미니 기사 ← Mini report
   3. 알파 —소재지→ 메트로
-     fact: kg:st1
-     quote: “알파는 메트로에 있다”
-     source: 미니 기사 ← Mini report
+     사실: kg:st1
+     인용: “알파는 메트로에 있다”
+     출처: 미니 기사 ← Mini report
 """
     )
     lines = run("path", "Metro", "Land").stdout.splitlines()
@@ -340,3 +340,161 @@ def test_shipped_no_path_is_one_line():
     result = shipped("path", "Pony.ai", "CATL", "--via", "Partnership")
     assert result.exit_code == 1
     assert result.stderr == "Error: no path from Pony.ai to CATL (via Partnership)\n"
+
+
+def test_neighbors_and_communities_print_their_headers_in_chinese(run):
+    out = run("neighbors", "Alpha", "--lang", "zh").stdout.splitlines()
+    assert out[0] == "阿尔法：1 步以内的实体 4 个"
+    assert out[1].split() == ["步数", "实体", "类别", "群体", "路径"]
+    out = run("communities", "--lang", "zh").stdout.splitlines()
+    assert (
+        out[0]
+        == "louvain 社区 (resolution 1.0, seed 0; 节点 12 个, 边 14 条): 社区 3 个, 模块度 0.408"
+    )
+    assert out[3] == " 3. (3) Korean makers [群体], 伽马, Camera"
+
+
+@pytest.mark.parametrize(
+    ("lang", "unknown", "nopath"),
+    [
+        (
+            "ko",
+            "Error: 알 수 없는 개체 'Ubr'; 비슷한 이름: Uber\n",
+            "Error: 경로 없음: Pony.ai → CATL (1단계 이내; 우버 제외)\n",
+        ),
+        (
+            "zh",
+            "Error: 未知实体 'Ubr'；相近的名称：Uber\n",
+            "Error: 没有路径：小马智行 → 宁德时代 (1 步以内；避开 优步)\n",
+        ),
+        (
+            "en",
+            "Error: unknown entity 'Ubr'; closest matches: Uber\n",
+            "Error: no path from Pony.ai to CATL (within 1 hop; avoiding Uber)\n",
+        ),
+    ],
+)
+def test_errors_in_the_language_asked_for(lang, unknown, nopath):
+    result = shipped("show", "Ubr", "--lang", lang)
+    assert (result.exit_code, result.stderr) == (1, unknown)
+    result = shipped(
+        "path", "Pony.ai", "CATL", "--max-hops", "1", "--avoid", "Uber", "--lang", lang
+    )
+    assert (result.exit_code, result.stderr) == (1, nopath)
+
+
+def test_errors_follow_cnai_kg_lang_and_other_errors_stay_english(monkeypatch):
+    monkeypatch.setenv("CNAI_KG_LANG", "zh")
+    result = shipped("neighbors", "Ubr")
+    assert result.stderr == "Error: 未知实体 'Ubr'；相近的名称：Uber\n"
+    result = shipped("query", "SELECT ?x WHERE {", "--lang", "zh")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: syntax error at line 1")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.stderr)
+
+
+# ------------------------------------------------------- with and without definitional facts
+
+WITH_DEFINITIONAL = "reported,active,definitional"
+
+
+def _ranked(out: str) -> list[str]:
+    """The ids of a centrality table, in rank order."""
+    return [line.split()[-1] for line in out.splitlines()[2:]]
+
+
+def test_centrality_leaves_definitional_facts_out_by_default():
+    default = shipped("centrality", "--top", "100")
+    assert default.exit_code == 0
+    assert "status reported, active)" in default.stdout.splitlines()[0]
+    ranked = _ranked(default.stdout)
+    # "World" has no edge but definitional ones ("Top of the place hierarchy"): nothing
+    assert "kg:World" not in ranked[:40]
+    both = shipped("centrality", "--top", "100", "--status", WITH_DEFINITIONAL)
+    assert both.exit_code == 0
+    assert "status reported, active, definitional)" in both.stdout.splitlines()[0]
+    assert _ranked(both.stdout)[0] == "kg:China"
+    assert ranked[0] != "kg:China"  # China led degree on 8 definitional edges of 15
+    only = shipped("centrality", "--status", "definitional", "--top", "1")
+    assert only.exit_code == 0 and _ranked(only.stdout) == ["kg:China"]
+
+
+def test_default_network_has_no_definitional_edge_and_all_has_them():
+    from cnai_kg import load
+    from cnai_kg.network import to_networkx
+
+    kg = load()
+    default = to_networkx(kg)
+    assert {d["evidence"] for *_, d in default.edges(data=True)} == {"quote"}
+    assert {d["fact_status"] for *_, d in default.edges(data=True)} == {"reported", "active"}
+    # China's edges there are the ones the source gives it, each with its quote
+    assert all(d["quote"] for *_, d in default.edges("kg:China", data=True))
+    every = to_networkx(kg, status="all")
+    definitional = [d for *_, d in every.edges(data=True) if d["fact_status"] == "definitional"]
+    assert definitional and all(d["evidence"] == "definitional" and d["why"] for d in definitional)
+    assert not any(d["quote"] for d in definitional)
+
+
+def test_path_with_and_without_definitional_facts():
+    result = shipped("path", "CATL", "Uber")
+    assert (result.exit_code, result.stderr) == (1, "Error: no path from CATL to Uber\n")
+    result = shipped("path", "CATL", "Uber", "--status", WITH_DEFINITIONAL)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "path 1 of 1 (3 hops): CATL → China → Pony.ai → Uber"
+    assert lines[3].startswith("     definitional: Background knowledge: CATL")
+
+
+def test_neighbors_and_communities_with_and_without_definitional_facts():
+    result = shipped("neighbors", "World")
+    assert result.stdout.splitlines()[0] == "World: 0 entities within 1 hop"
+    result = shipped("neighbors", "World", "--status", WITH_DEFINITIONAL)
+    assert result.stdout.splitlines()[0] == "World: 5 entities within 1 hop"
+    assert "World ←located in— China" in result.stdout
+    default = shipped("communities", "--format", "json")
+    both = shipped("communities", "--format", "json", "--status", WITH_DEFINITIONAL)
+    assert default.exit_code == both.exit_code == 0
+    a, b = json.loads(default.stdout), json.loads(both.stdout)
+    assert a["edges"] < b["edges"]
+
+    def together(found, x, y):
+        return any({x, y} <= {m["node"] for m in c["members"]} for c in found["communities"])
+
+    # CATL is in China's community only through its home country
+    assert not together(a, "kg:CATL", "kg:China") and together(b, "kg:CATL", "kg:China")
+
+
+def test_render_with_and_without_definitional_facts(tmp_path):
+    from cnai_kg import load
+    from cnai_kg.render import render
+
+    kg = load()
+    default = render(kg, scope="all", status="reported,active")
+    both = render(kg, scope="all", status=WITH_DEFINITIONAL)
+    pairs = {frozenset((e["from"], e["to"])) for e in default.edges}
+    assert frozenset(("kg:Uber", "kg:UnitedStates")) not in pairs
+    assert frozenset(("kg:Uber", "kg:UnitedStates")) in {
+        frozenset((e["from"], e["to"])) for e in both.edges
+    }
+    out = tmp_path / "v.html"
+    result = shipped("render", "--all", "--status", WITH_DEFINITIONAL, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_risks_region_is_not_where_the_affected_firms_are():
+    """Korean firms face risks *in* China: the edge is the risk, not "region"."""
+    result = shipped("path", "Korean firms", "China")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  1. Korean firms [group] —Risk→ China"
+    assert lines[2].startswith("     fact: Risk: ")
+    result = shipped("path", "Korean firms", "China", "--via", "region")
+    assert result.exit_code == 1
+    # drawn the same way: in a collapsed view the edge is labelled with the risk
+    from cnai_kg import load
+    from cnai_kg.render import render
+
+    view = render(load(), focus="Korean firms", hops=1, partnerships="collapse")
+    labels = {
+        e.get("label") for e in view.edges if {e["from"], e["to"]} == {"kg:KoreanFirms", "kg:China"}
+    }
+    assert labels and "region" not in labels and "Risk" in labels

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from cnai_kg.algorithms import centrality, communities, evidence_paths, neighbors
+from cnai_kg.errors import NoPath
 from cnai_kg.namespaces import CNAI
 
 
@@ -109,8 +110,11 @@ def test_korean_firms_reach_the_uae_through_a_chinese_partner(kg, G, source_text
 
 
 def test_apollo_go_belongs_to_baidu_by_definition_only(kg):
-    (path,) = evidence_paths(kg, "萝卜快跑", "百度", max_hops=1)
+    with pytest.raises(NoPath):  # no source says so: out of the analyses by default
+        evidence_paths(kg, "萝卜快跑", "百度", max_hops=1)
+    (path,) = evidence_paths(kg, "萝卜快跑", "百度", max_hops=1, status="all")
     assert path.hops[0].evidence == "definitional" and path.hops[0].why
+    assert path.hops[0].fact_status == "definitional"
 
 
 def test_the_robotaxi_partners_share_a_community(kg):

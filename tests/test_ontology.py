@@ -50,3 +50,26 @@ def test_reused_vocabularies():
         "http://purl.org/dc/terms/",
     ):
         assert any(p.startswith(ns) for p in parents), ns
+
+
+def test_every_label_of_the_ontology_is_in_english_korean_and_chinese():
+    g = ontology()
+    labelled = set(g.subjects(RDFS.label, None))
+    assert len(labelled) > 100
+    for term in labelled:
+        langs = sorted(o.language for o in g.objects(term, RDFS.label))
+        assert langs == ["en", "ko", "zh"], (term, langs)
+
+
+def test_every_relation_an_entity_page_shows_is_named_in_every_language(kg):
+    from cnai_kg.server.explorer import _HIDDEN
+
+    entities = set(kg.entities())
+    shown = {
+        p
+        for s, p, _ in kg.triples((None, None, None))
+        if s in entities and p not in _HIDDEN and isinstance(p, URIRef)
+    }
+    assert len(shown) > 40
+    for p in shown:
+        assert sorted(kg.labels(p)) == ["en", "ko", "zh"], p

@@ -281,7 +281,7 @@ def test_to_dataframe_of_ask_and_graph(kg):
     assert df.to_dict("records") == [{"boolean": True}]
     g = kg.query("CONSTRUCT { kg:Tencent cnai:basedIn ?h } WHERE { kg:Tencent cnai:basedIn ?h }")
     assert g.to_dataframe(lang="zh").to_dict("records") == [
-        {"subject": "腾讯", "predicate": "based in", "object": "珠江三角洲"}
+        {"subject": "腾讯", "predicate": "所在地", "object": "珠江三角洲"}
     ]
 
 

@@ -48,7 +48,7 @@ def test_bad_status_is_one_line_and_exit_2():
     result = run("path", "CATL", "Uber", "--status", "signed")
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: unknown status 'signed'; choose from: reported, active, proposed, all"
+        "Error: unknown status 'signed'; choose from: reported, active, proposed, definitional, all"
     ]
 
 
@@ -112,22 +112,29 @@ def test_no_partner_inherits_a_partnership_or_opportunity_sector(kg):
 # --------------------------------------------------------------------------- analyses
 
 
+#: What the source reports and the definitional background facts, proposals left out.
+WITH_DEFINITIONAL = "reported,active,definitional"
+
+
 def test_company_network_is_connected_through_reported_or_definitional_facts(kg):
-    G = kg.to_networkx(directed=False)
+    G = kg.to_networkx(directed=False, status=WITH_DEFINITIONAL)
     companies = [n for n, d in G.nodes(data=True) if d["class"] == "cnai:Company"]
     assert len(companies) == 12
     H = nx.Graph(G)
     assert all(nx.has_path(H, "kg:CATL", c) for c in companies)
+    # on what the source reports alone, CATL reaches only Haier (both lighthouse factories)
+    R = nx.Graph(kg.to_networkx(directed=False))
+    assert [c for c in companies if nx.has_path(R, "kg:CATL", c)] == ["kg:CATL", "kg:Haier"]
 
 
 @pytest.mark.parametrize(
     "a, b, length", [("CATL", "Uber", 3), ("Haier", "WeRide", 2), ("Apollo Go", "Uber", 4)]
 )
 def test_paths_between_companies_are_evidence_chains(kg, source_text, a, b, length):
-    (path,) = evidence_paths(kg, a, b)
+    (path,) = evidence_paths(kg, a, b, status=WITH_DEFINITIONAL)
     assert path.length == length
     for hop in path.hops:
-        assert hop.fact_status in {"reported", "active"}
+        assert hop.fact_status in {"reported", "active", "definitional"}
         assert hop.evidence in {"quote", "definitional"}
         assert not hop.source_group and not hop.target_group
         if hop.evidence == "quote":
@@ -137,9 +144,13 @@ def test_paths_between_companies_are_evidence_chains(kg, source_text, a, b, leng
 
 
 def test_apollo_go_to_uber_no_longer_runs_through_a_proposal(kg):
-    (default,) = evidence_paths(kg, "Apollo Go", "Uber")
+    (default,) = evidence_paths(kg, "Apollo Go", "Uber", status=WITH_DEFINITIONAL)
     assert "kg:KoreanChipAndModuleMakers" not in default.nodes
     assert default.labels == ("Apollo Go", "Wuhan", "China", "Pony.ai", "Uber")
+    # on what the source reports alone: through the hubs, every hop quoted
+    (reported,) = evidence_paths(kg, "Apollo Go", "Uber")
+    assert "kg:KoreanChipAndModuleMakers" not in reported.nodes
+    assert all(h.evidence == "quote" for h in reported.hops)
     # the sectors of a partnership are no longer copied onto its partners, so even with
     # every status the old route through "Korean chip designers and module makers" is gone
     for p in evidence_paths(kg, "Apollo Go", "Uber", status="all", k=5):
@@ -158,8 +169,10 @@ def test_proposals_only_when_asked(kg):
 
 def test_pagerank_is_led_neither_by_a_proposal_nor_by_a_group(kg):
     default = centrality(kg, "pagerank")
-    assert default.scores[0].label == "China"
+    assert default.scores[0].label == "Pearl River Delta"
     assert not default.scores[0].group
+    # China leads only with the definitional facts (companies' homes, China in "World")
+    assert centrality(kg, "pagerank", status=WITH_DEFINITIONAL).scores[0].label == "China"
     everything = centrality(kg, "pagerank", status="all")
     rank = {s.label: s.rank for s in everything.scores}
     rank_default = {s.label: s.rank for s in default.scores}
@@ -210,7 +223,7 @@ def test_cli_centrality_has_a_group_column_and_names_the_status():
     result = run("centrality", "--measure", "pagerank", "--status", "all", "--top", "40")
     assert result.exit_code == 0, result.output
     head, columns, *rows = result.output.splitlines()
-    assert head.endswith("status reported, active, proposed)")
+    assert head.endswith("status reported, active, proposed, definitional)")
     assert columns.split() == ["rank", "entity", "class", "group", "score", "id"]
     korean = next(r for r in rows if r.rstrip().endswith("kg:KoreanFirms"))
     assert " yes " in korean

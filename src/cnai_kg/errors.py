@@ -184,7 +184,23 @@ class EndpointError(CnaiKgError):
 
 
 class NoPath(CnaiKgError):
-    """Two entities are not connected under the given restrictions."""
+    """Two entities are not connected under the given restrictions.
+
+    ``ends`` holds the two entities' labels and ``limits`` the restrictions as
+    ``(kind, value)`` pairs (``within``, ``via``, ``avoiding``, ``directed``), when the
+    search gave them, so that the message can be said in another language.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        ends: tuple[str, str] | None = None,
+        limits: list[tuple[str, object]] | None = None,
+    ):
+        super().__init__(message)
+        self.ends = ends
+        self.limits = list(limits or [])
 
 
 @dataclass

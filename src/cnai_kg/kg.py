@@ -91,7 +91,11 @@ def lang_order(lang: str | None) -> list[str]:
 
 @dataclass(frozen=True)
 class FactRecord:
-    """One fact about an entity, flattened for display."""
+    """One fact about an entity, flattened for display.
+
+    ``kind`` is the English name of its class (a stable key); ``kind_label`` the
+    class's label in the language asked for.
+    """
 
     fact: Node
     kind: str
@@ -101,6 +105,7 @@ class FactRecord:
     definitional: bool
     caveats: tuple[str, ...] = ()
     why: str | None = None
+    kind_label: str = ""
     #: the media type of each quote's document (``text/markdown``: show its emphasis as
     #: such; see :mod:`cnai_kg.quotes`), in the order of :attr:`quotes`
     formats: tuple[str | None, ...] = ()
@@ -460,6 +465,7 @@ class KnowledgeGraph:
     def _fact_record(self, fact: Node, found: dict, lang: str | None) -> FactRecord:
         kinds = [t for t in self.types(fact) if t != CNAI.DefinitionalFact and t != RDF.Statement]
         kind = self.label(kinds[0], "en") if kinds else "Fact"
+        kind_label = self.label(kinds[0] if kinds else CNAI.Fact, lang)
         subject = self.value(fact, RDF.subject)
         if subject is not None:
             pred = self.value(fact, RDF.predicate)
@@ -490,6 +496,7 @@ class KnowledgeGraph:
             definitional=(fact, RDF.type, CNAI.DefinitionalFact) in self,
             caveats=caveats,
             why=str(why) if why is not None else None,
+            kind_label=kind_label,
         )
 
     def card(self, entity: str | Node, lang: str | None = None) -> EntityCard:

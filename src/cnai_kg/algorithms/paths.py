@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -28,7 +29,8 @@ import networkx as nx
 from ..errors import NoPath, UsageError
 from ..kg import KnowledgeGraph
 from ..network import SYMMETRIC_RELATIONS, analysis_network, find_node, resolve_relations
-from .engine import SimpleNetwork, cached, choose_engine, k_shortest_paths, shortest_paths
+from ..words import plural, words
+from .engine import SimpleNetwork, cached, choose_engine, paths_by_length, shortest_paths
 
 __all__ = ["EvidencePath", "Hop", "evidence_paths", "format_path", "hop_between", "walkable"]
 
@@ -301,11 +303,11 @@ def evidence_paths(
         lambda: _walkable_network(G, via=via_set, avoid=avoided, directed=directed),
     )
     runner = choose_engine(engine, len(net))
-    # the shortest paths in canonical order from two searches; Yen's algorithm only when
-    # more paths are asked for than there are shortest ones (the same paths either way)
+    # the shortest paths in canonical order from two searches; longer ones only when more
+    # paths are asked for than there are shortest ones, from bounded walks (Yen's order)
     found = shortest_paths(runner, net, s, t, k + _TIES)
     if len(found) < k:
-        found = k_shortest_paths(runner, net, s, t, k + _TIES)
+        found = paths_by_length(runner, net, s, t, k + _TIES)
     paths: list[EvidencePath] = []
     for nodes in found:
         if max_hops is not None and len(nodes) - 1 > max_hops:
@@ -319,16 +321,15 @@ def evidence_paths(
     paths.sort(key=lambda p: (p.length, sum(h.evidence != "quote" for h in p.hops)))
     paths = paths[:k]
     if not paths:
-        raise NoPath(
-            _no_path_message(
-                G, s, t, max_hops=max_hops, via=via_set, avoid=avoided, directed=directed
-            )
-        )
+        raise _no_path(G, s, t, max_hops=max_hops, via=via_set, avoid=avoided, directed=directed)
     return paths
 
 
-def format_path(path: EvidencePath, *, title: str = "path") -> str:
+def format_path(path: EvidencePath, *, title: str | None = None, lang: str | None = None) -> str:
     """An evidence chain as text: one numbered hop per edge with its fact, quote and source.
+
+    ``lang`` chooses the words around the data (``fact:``, ``source:``; see
+    :mod:`cnai_kg.words`); the labels are those the path was found with.
 
     Examples
     --------
@@ -337,63 +338,79 @@ def format_path(path: EvidencePath, *, title: str = "path") -> str:
     >>> print(format_path(path).splitlines()[1])
       1. Pony.ai —Partnership— Uber
     """
-    hops = f"{path.length} hop{'s' if path.length != 1 else ''}"
+    w = words(lang)
+    hops = plural(w, "n_hops", path.length)
     names = list(path.labels)
     for i, hop in enumerate(path.hops):  # collectively named groups are marked
-        names[i] = _named(hop.source_label, hop.source_group)
-        names[i + 1] = _named(hop.target_label, hop.target_group)
-    lines = [f"{title} ({hops}): {' → '.join(names)}"]
+        names[i] = _named(hop.source_label, hop.source_group, w)
+        names[i + 1] = _named(hop.target_label, hop.target_group, w)
+    lines = [f"{title or w['path']} ({hops}): {' → '.join(names)}"]
     for i, hop in enumerate(path.hops, 1):
         lines.append(
-            f"  {i}. {_named(hop.source_label, hop.source_group)} {hop.arrow} "
-            f"{_named(hop.target_label, hop.target_group)}"
+            f"  {i}. {_named(hop.source_label, hop.source_group, w)} {hop.arrow} "
+            f"{_named(hop.target_label, hop.target_group, w)}"
         )
         pad = " " * (len(str(i)) + 4)
-        proposed = "proposed" if hop.fact_status == "proposed" and not hop.status else ""
+        proposed = w["proposed"] if hop.fact_status == "proposed" and not hop.status else ""
         if hop.fact_label:
             extra = ", ".join(x for x in (hop.fact_id, hop.status, proposed) if x)
-            lines.append(f"{pad}fact: {hop.fact_label} [{extra}]")
+            lines.append(f"{pad}{w['fact']}: {hop.fact_label} [{extra}]")
         elif hop.fact_id:
-            lines.append(f"{pad}fact: {hop.fact_id}")
+            lines.append(f"{pad}{w['fact']}: {hop.fact_id}")
         if hop.roles:
-            lines.append(f"{pad}roles: {hop.roles}")
+            lines.append(f"{pad}{w['roles']}: {hop.roles}")
         if hop.evidence == "quote":
+            lead = f"{w['quote']}: "
             for j, quote in enumerate(hop.quote.split("\n")):
-                lines.append(f"{pad}{'quote: ' if j == 0 else '       '}“{quote}”")
+                lines.append(f"{pad}{lead if j == 0 else ' ' * _width(lead)}“{quote}”")
             lines.append(
-                f"{pad}source: {hop.document}" + (f" ← {hop.report}" if hop.report else "")
+                f"{pad}{w['source']}: {hop.document}" + (f" ← {hop.report}" if hop.report else "")
             )
         elif hop.evidence == "definitional":
-            lines.append(
-                f"{pad}definitional: {hop.why or 'background knowledge, not from the source'}"
-            )
+            lines.append(f"{pad}{w['definitional']}: {hop.why or w['background']}")
         else:
-            lines.append(f"{pad}evidence: none (no statement describes this triple)")
+            lines.append(f"{pad}{w['no_evidence']}")
         if hop.caveat:
-            lines.append(f"{pad}caveat: {hop.caveat}")
+            lines.append(f"{pad}{w['caveat']}: {hop.caveat}")
         if hop.alternatives:
-            n = hop.alternatives
-            lines.append(f"{pad}(+{n} other fact{'s link' if n > 1 else ' links'} these two)")
+            lines.append(f"{pad}{plural(w, 'alternatives', hop.alternatives)}")
     return "\n".join(lines)
 
 
-def _named(label: str, group: bool) -> str:
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Hangul and Hanzi count double)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _named(label: str, group: bool, w: dict[str, str] | None = None) -> str:
     """A label, marked when it names a group of actors rather than one actor."""
-    return f"{label} [group]" if group else label
+    return f"{label} {(w or words(None))['group_mark']}" if group else label
 
 
-def _no_path_message(G, s, t, *, max_hops, via, avoid, directed) -> str:
+def _no_path(G, s, t, *, max_hops, via, avoid, directed) -> NoPath:
+    """The error for no path from ``s`` to ``t``, its restrictions kept for translation."""
+
     def label(n):
         return G.nodes[n].get("label", n)
 
-    limits = []
+    limits: list[tuple[str, object]] = []
     if max_hops is not None:
-        limits.append(f"within {max_hops} hop{'s' if max_hops != 1 else ''}")
+        limits.append(("within", max_hops))
     if via:
-        limits.append("via " + ", ".join(sorted(r.split(":", 1)[-1] for r in via)))
+        limits.append(("via", ", ".join(sorted(r.split(":", 1)[-1] for r in via))))
     if avoid:
-        limits.append("avoiding " + ", ".join(sorted(label(a) for a in avoid)))
+        limits.append(("avoiding", ", ".join(sorted(label(a) for a in avoid))))
     if directed:
-        limits.append("following relation direction")
-    tail = f" ({'; '.join(limits)})" if limits else ""
-    return f"no path from {label(s)} to {label(t)}{tail}"
+        limits.append(("directed", None))
+    said = {
+        "within": lambda n: f"within {n} hop{'s' if n != 1 else ''}",
+        "via": lambda v: f"via {v}",
+        "avoiding": lambda v: f"avoiding {v}",
+        "directed": lambda _: "following relation direction",
+    }
+    tail = "; ".join(said[k](v) for k, v in limits)
+    return NoPath(
+        f"no path from {label(s)} to {label(t)}" + (f" ({tail})" if tail else ""),
+        ends=(label(s), label(t)),
+        limits=limits,
+    )

@@ -16,7 +16,8 @@ import sys
 import click
 
 from ..errors import CnaiKgError
-from ._common import STORES, CliError, State, data_option, endpoint_option
+from ..words import explain
+from ._common import LANG_KEY, STORES, CliError, State, data_option, endpoint_option
 
 __all__ = ["main", "cli"]
 
@@ -158,7 +159,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CnaiKgError as e:
-            raise CliError(str(e), e.exit_code) from None
+            raise CliError(explain(e, ctx.meta.get(LANG_KEY)), e.exit_code) from None
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)

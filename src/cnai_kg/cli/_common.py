@@ -16,7 +16,15 @@ if TYPE_CHECKING:  # pragma: no cover
 LANGS = ("en", "ko", "zh")
 STORES = ("oxigraph", "rdflib")
 
-__all__ = ["CliError", "State", "endpoint_option", "lang_option", "output_option", "pass_kg"]
+__all__ = [
+    "LANG_KEY",
+    "CliError",
+    "State",
+    "endpoint_option",
+    "lang_option",
+    "output_option",
+    "pass_kg",
+]
 
 
 class CliError(click.ClickException):
@@ -146,8 +154,19 @@ def lang_option(f):
         envvar="CNAI_KG_LANG",
         default=default_lang,
         show_default="$CNAI_KG_LANG, the workspace's or en",
-        help="Label language (falls back en > ko > zh).",
+        help="Language of labels (falls back en > ko > zh), headers and name errors.",
+        callback=_remember_lang,
     )(f)
+
+
+#: Where the command's ``--lang`` is kept for the error message (``ctx.meta`` is shared
+#: by a command's context and its group's).
+LANG_KEY = "cnai_kg.lang"
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[LANG_KEY] = value
+    return value
 
 
 def output_option(f):

@@ -39,6 +39,11 @@ def info() -> None:
             f"  {s['key']}  {s['files']} files, {triples} triples, {_size(s['bytes'])}, "
             f"built {s['built'] or '?'}"
         )
+    if found.get("set_aside"):
+        click.echo(
+            f"set aside as damaged: {found['set_aside']} ({_size(found['set_aside_bytes'])}); "
+            "'cnai-kg cache clear' removes them"
+        )
 
 
 @cache.command()

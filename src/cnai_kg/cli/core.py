@@ -9,6 +9,7 @@ import click
 from ..kg import EXPORT_FORMATS, LANGS, KnowledgeGraph
 from ..limits import DEFAULT_VALIDATE_TIMEOUT
 from ..terminal import printable
+from ..words import words
 from ._common import lang_option, pass_kg
 
 NETWORK_FORMATS = ("graphml", "gexf", "node-link")
@@ -63,6 +64,7 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     a CURIE such as kg:CATL, or an IRI.
     """
     card = kg.card(entity, lang)
+    w = words(lang)
     _echo(f"{kg.label(card.iri, lang)}  ({card.curie})")
     for code in LANGS:
         names = card.labels.get(code, [])
@@ -70,29 +72,29 @@ def show(kg: KnowledgeGraph, entity: str, lang: str) -> None:
     for code in LANGS:
         if card.aliases.get(code):
             _echo(f"  alias@{code}: {' / '.join(card.aliases[code])}")
-    _echo(f"  types: {', '.join(card.types) or '-'}")
+    _echo(f"  {w['types']}: {', '.join(card.types) or '-'}")
     if card.file:
-        _echo(f"  defined in: {card.file}")
+        _echo(f"  {w['defined_in']}: {card.file}")
     if card.outgoing:
-        _echo("relations:")
+        _echo(f"{w['relations']}:")
         for pred, obj in card.outgoing:
             _echo(f"  {pred} → {obj}")
     if card.incoming:
-        _echo("referenced by:")
+        _echo(f"{w['referenced_by']}:")
         for pred, subj in card.incoming:
-            _echo(f"  {subj} —{pred}→ this")
-    _echo(f"facts ({len(card.facts)}):")
+            _echo(f"  {subj} —{pred}→ {w['this']}")
+    _echo(f"{w['facts']} ({len(card.facts)}):")
     for fact in card.facts:
-        tag = "definitional" if fact.definitional else fact.kind
+        tag = w["definitional"] if fact.definitional else fact.kind_label
         _echo(f"  [{tag}] {fact.summary}")
         for quote in fact.plain_quotes():
             _echo(f"      “{quote}”")
         if fact.documents:
-            _echo(f"      source: {'; '.join(fact.documents)}")
+            _echo(f"      {w['source']}: {'; '.join(fact.documents)}")
         if fact.definitional and fact.why:
-            _echo(f"      why: {fact.why}")
+            _echo(f"      {w['why']}: {fact.why}")
         for caveat in fact.caveats:
-            _echo(f"      caveat: {caveat}")
+            _echo(f"      {w['caveat']}: {caveat}")
 
 
 @click.command()
@@ -147,8 +149,10 @@ def validate(
 ) -> None:
     """Check the shipped graph plus FILES against the SHACL shapes.
 
-    Prints one line per violation (file, entity, property, message); exits 0
-    when the data conforms, 1 when it does not, 4 when it ran past --timeout.
+    Prints one line per violation (file, entity, property, message). In a
+    workspace, every quote of its registered sources is checked as well, as by
+    `source check`. Exits 0 when the data conforms (and every quote is found), 1
+    when not, 4 when it ran past --timeout.
     """
     from ..limits import check_seconds, within
     from ..validate import validate as run
@@ -168,7 +172,28 @@ def validate(
         click.echo(f"conforms: {len(kg)} triples, {len(kg.files)} files, 0 violations", err=True)
     else:
         click.echo(f"{len(report.violations)} violation(s)", err=True)
+    quotes_bad = _check_workspace_quotes(kg)
+    if not report.conforms or quotes_bad:
         raise SystemExit(1)
+
+
+def _check_workspace_quotes(kg: KnowledgeGraph) -> int:
+    """In a workspace, ``source check`` as well: the quotes not found where recorded."""
+    from .curate import _print_quote_problems, _workspace
+
+    ws = _workspace(required=False)
+    if ws is None:
+        return 0
+    from ..curate.sources import check_sources
+
+    docs, checks = check_sources(kg, ws)
+    bad = _print_quote_problems(docs, checks)
+    click.echo(
+        f"quotes: {len(checks)} checked in {len(docs)} registered source(s), "
+        + (f"{bad} not where they should be" if bad else "all found"),
+        err=True,
+    )
+    return bad
 
 
 def register(cli: click.Group) -> None:

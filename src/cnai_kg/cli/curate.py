@@ -242,6 +242,18 @@ def _summary(kg, curie: str, lang) -> str:
     return f"[{record.kind}] {record.summary}  ({curie})"
 
 
+def _print_quote_problems(docs, checks) -> int:
+    """One line per quote not where it should be; their number."""
+    from ..quotes import quote_plain
+
+    media = {d.id: d.media_type for d in docs}
+    bad = [r for r in checks if not r.ok]
+    for r in bad:
+        quote = quote_plain(r.citation.quote, media[r.document])
+        _echo(f"{r.document}: {r.citation.excerpt} “{quote}”: {r.what}")
+    return len(bad)
+
+
 @source.command("check")
 @click.argument("source_id", metavar="ID", required=False)
 @pass_kg
@@ -250,25 +262,12 @@ def source_check(kg, source_id: str | None) -> None:
 
     Exits 1 when a quote is no longer where it was recorded, or not in its text.
     """
-    from ..curate.sources import check_quotes, find_document
-    from ..quotes import quote_plain
+    from ..curate.sources import check_sources
 
-    ws = _workspace()
-    docs = (
-        [find_document(kg, ws, source_id)]
-        if source_id
-        else [d for d in _documents(kg, ws) if d.source]
-    )
-    checked = bad = 0
-    for doc in docs:
-        for r in check_quotes(kg, ws, doc):
-            checked += 1
-            if not r.ok:
-                bad += 1
-                quote = quote_plain(r.citation.quote, doc.media_type)
-                _echo(f"{doc.id}: {r.citation.excerpt} “{quote}”: {r.what}")
+    docs, checks = check_sources(kg, _workspace(), source_id)
+    bad = _print_quote_problems(docs, checks)
     _echo(
-        f"checked {checked} quote(s) in {len(docs)} source(s): "
+        f"checked {len(checks)} quote(s) in {len(docs)} source(s): "
         + (f"{bad} not where they should be" if bad else "all found"),
         err=True,
     )

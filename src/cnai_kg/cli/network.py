@@ -32,6 +32,7 @@ from ..io import atomic_write, rdf_bytes, rdf_format_for
 from ..kg import KnowledgeGraph
 from ..network import PARTNERSHIP_MODES
 from ..terminal import printable
+from ..words import plural, words
 from ._common import lang_option, pass_kg
 
 __all__ = ["register"]
@@ -47,9 +48,11 @@ def status_option(f):
         default="reported,active",
         show_default=True,
         metavar="STATUS",
-        help="Facts to use, comma-separated: reported (stated, or definitional), active "
+        help="Facts to use, comma-separated: reported (stated, with a quote), active "
         "(partnerships in place), proposed (partnerships, opportunities and mitigations "
-        "the article recommends), or all. Proposals stay out unless asked for.",
+        "the article recommends), definitional (background facts the graph adds, such as "
+        "the place hierarchy), or all. Proposals and definitional facts stay out unless "
+        "asked for.",
     )(f)
 
 
@@ -250,23 +253,26 @@ def centrality(
             )
         click.echo(buf.getvalue(), nl=False)
         return
-    how = "directed" if directed else "undirected"
-    on = "; igraph engine" if result.engine == "igraph" else ""
+    w = words(lang)
     click.echo(
-        f"{measure} centrality ({how}; {result.nodes} nodes, {result.edges} edges; "
-        f"partnerships {'collapsed' if partnerships == 'collapse' else 'as nodes'}; "
-        f"status {result.projection.get('status', status).replace(' ', ', ')}{on})"
+        w["centrality_head"].format(
+            measure=measure,
+            how=w["directed" if directed else "undirected"],
+            nodes=result.nodes,
+            edges=result.edges,
+            mode=w["collapsed" if partnerships == "collapse" else "as_nodes"],
+            status=result.projection.get("status", status).replace(" ", ", "),
+            engine=w["igraph"] if result.engine == "igraph" else "",
+        )
     )
     if result.estimated:
-        click.echo(
-            f"estimated from {result.sample} sampled source nodes (seed {result.seed}); "
-            "--sample 0 for exact scores"
-        )
+        click.echo(w["estimated"].format(n=result.sample, seed=result.seed))
     rows = [
-        [str(s.rank), s.label, s.class_label, "yes" if s.group else "", f"{s.score:.4f}", s.node]
+        [str(s.rank), s.label, s.class_label, w["yes"] if s.group else "", f"{s.score:.4f}", s.node]
         for s in shown
     ]
-    for line in _table(["rank", "entity", "class", "group", "score", "id"], rows, right={0, 4}):
+    head = [w[k] for k in ("rank", "entity", "class", "group", "score", "id")]
+    for line in _table(head, rows, right={0, 4}):
         click.echo(line)
 
 
@@ -352,10 +358,12 @@ def path(
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    w = words(lang)
     for n, p in enumerate(paths, 1):
         if n > 1:
             click.echo()
-        click.echo(printable(format_path(p, title=f"path {n} of {len(paths)}"), keep_newlines=True))
+        title = w["path_n"].format(n=n, total=len(paths))
+        click.echo(printable(format_path(p, title=title, lang=lang), keep_newlines=True))
 
 
 # --------------------------------------------------------------------------- neighbors
@@ -413,14 +421,16 @@ def neighbors(
         click.echo(json.dumps([n.to_dict() for n in found], ensure_ascii=False, indent=2))
         return
     centre = kg.label(kg.resolve(entity), lang)
-    within = f"{hops} hop{'s' if hops != 1 else ''}"
-    found_n = f"{len(found)} entit{'y' if len(found) == 1 else 'ies'}"
-    click.echo(f"{printable(centre)}: {found_n} within {within}")
+    w = words(lang)
+    within = plural(w, "n_hops", hops)
+    found_n = plural(w, "n_entities", len(found))
+    click.echo(w["within"].format(centre=printable(centre), found=found_n, hops=within))
     rows = []
     for n in found:
         route = " ".join([n.path.labels[0]] + [f"{h.arrow} {h.target_label}" for h in n.path.hops])
-        rows.append([str(n.distance), n.label, n.class_label, "yes" if n.group else "", route])
-    for line in _table(["hops", "entity", "class", "group", "via"], rows, right={0}):
+        rows.append([str(n.distance), n.label, n.class_label, w["yes"] if n.group else "", route])
+    head = [w[k] for k in ("hops", "entity", "class", "group", "via")]
+    for line in _table(head, rows, right={0}):
         click.echo(line)
 
 
@@ -496,21 +506,24 @@ def communities(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     params = ", ".join(f"{k} {v}" for k, v in found.parameters.items())
-    on = "; igraph engine" if found.engine == "igraph" else ""
+    w = words(lang)
     click.echo(
-        f"{method} communities ({params}{'; ' if params else ''}{found.nodes} nodes, "
-        f"{found.edges} edges{on}): {len(found.communities)} communities, modularity "
-        f"{found.modularity:.3f}"
+        w["communities_head"].format(
+            method=method,
+            params=params + ("; " if params else ""),
+            nodes=found.nodes,
+            edges=found.edges,
+            engine=w["igraph"] if found.engine == "igraph" else "",
+            k=len(found.communities),
+            q=found.modularity,
+        )
     )
     for c in listed:
-        names = [f"{m.label} [group]" if m.group else m.label for m in c.members]
+        names = [f"{m.label} {w['group_mark']}" if m.group else m.label for m in c.members]
         click.echo(f"{c.index:>2}. ({c.size}) {printable(', '.join(names))}")
     hidden = len(found.communities) - len(listed)
     if hidden:
-        click.echo(
-            f"    … and {hidden} smaller communit{'y' if hidden == 1 else 'ies'} "
-            f"(--min-size {min_size})"
-        )
+        click.echo("    " + plural(w, "smaller", hidden, min_size=min_size))
 
 
 def register(cli: click.Group) -> None:

@@ -25,6 +25,7 @@ from ..query import (
     named_query,
     run_query,
 )
+from ..words import words
 from ._common import lang_option, output_option, pass_kg
 
 ALL_FORMATS = tuple(dict.fromkeys([*ROW_FORMATS, *GRAPH_FORMATS]))
@@ -267,23 +268,28 @@ def _count(result) -> str:
 
 @click.command()
 @click.argument("name", required=False)
-def queries(name: str | None) -> None:
-    """List the named queries, or show one: its parameters, examples and SPARQL."""
+@lang_option
+def queries(name: str | None, lang: str) -> None:
+    """List the named queries, or show one: its parameters, examples and SPARQL.
+
+    With --lang ko or zh, titles, descriptions and parameters are in that language.
+    """
+    w = words(lang)
     if name:
         q = named_query(name)
-        click.echo(f"{q.name}: {q.title}")
+        click.echo(f"{q.name}: {q.title_in(lang)}")
         click.echo()
-        click.echo(q.description)
+        click.echo(q.description_in(lang))
         if q.params:
             click.echo()
-            click.echo("parameters:")
+            click.echo(f"{w['parameters']}:")
             for p in q.params:
                 kind = p.kind + (f" {p.cls}" if p.cls else "")
-                opt = ", optional" if p.optional else ""
-                click.echo(f"  {p.name} ({kind}{opt}): {p.description}")
+                opt = f", {w['optional']}" if p.optional else ""
+                click.echo(f"  {p.name} ({kind}{opt}): {q.param_description(p.name, lang)}")
         if q.examples:
             click.echo()
-            click.echo("examples:")
+            click.echo(f"{w['examples']}:")
             for ex in q.examples:
                 click.echo(f"  {ex}")
         body = q.text.splitlines()
@@ -296,7 +302,7 @@ def queries(name: str | None) -> None:
     width = max(len(n) for n in library)
     for q in library.values():
         params = " ".join(p.usage() for p in q.params if p.kind != "lang")
-        click.echo(f"{q.name:<{width}}  {q.title}" + (f"  {params}" if params else ""))
+        click.echo(f"{q.name:<{width}}  {q.title_in(lang)}" + (f"  {params}" if params else ""))
 
 
 @click.command()

@@ -84,7 +84,7 @@ __all__ = ["register"]
     "--status",
     default=None,
     metavar="STATUS",
-    help="Facts drawn, comma-separated: reported, active, proposed, or all "
+    help="Facts drawn, comma-separated: reported, active, proposed, definitional, or all "
     "[default: reported,active; all with --all]. Proposals are drawn dashed.",
 )
 @click.option(

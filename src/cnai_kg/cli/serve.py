@@ -93,7 +93,9 @@ def serve(
         workers=workers,
         backlog=backlog,
     )
-    run_server(kg, host=host, port=port, limits=limits, announce=click.echo)
+    run_server(
+        kg, host=host, port=port, limits=limits, announce=click.echo, workspace=state.workspace()
+    )
 
 
 def register(cli: click.Group) -> None:

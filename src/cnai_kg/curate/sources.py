@@ -520,6 +520,20 @@ def check_quotes(kg, ws: Workspace, document: DocumentInfo) -> list[QuoteCheck]:
     return out
 
 
+def check_sources(
+    kg, ws: Workspace, source_id: str | None = None
+) -> tuple[list[DocumentInfo], list[QuoteCheck]]:
+    """:func:`check_quotes` of every registered source of ``kg`` (or of ``source_id``).
+
+    Returns the documents checked and one :class:`QuoteCheck` per excerpt.
+    """
+    if source_id:
+        docs = [find_document(kg, ws, source_id)]
+    else:
+        docs = [d for d in documents(kg, ws) if d.source]
+    return docs, [r for doc in docs for r in check_quotes(kg, ws, doc)]
+
+
 def known_documents(kg) -> dict[str, str]:
     """Text sha256 -> the IRIs (space-separated) of the documents of ``kg`` with that text
     (``cnai:textSha256``): a text registered again is recognised, not described twice."""

@@ -38,12 +38,14 @@ Edge attributes
     (for definitional facts), ``caveat``, and for facts with roles: ``roles``,
     ``subject_role``, ``object_role``, ``partnership``, ``partnership_type``,
     ``status`` (its label), ``target_market``; and on every edge ``fact_status``:
-    ``reported``, ``active`` or ``proposed`` (see :data:`STATUSES`).
+    ``reported``, ``active``, ``proposed`` or ``definitional`` (see :data:`STATUSES`).
 
 Which facts become edges is the ``status`` option: by default
 (:data:`DEFAULT_STATUS`) what the source reports and the partnerships in place,
 so that proposals (six of the eight partnerships, all between collectively named
-groups) do not steer paths and rankings; ``status="all"`` adds them.
+groups) and definitional background facts (the place hierarchy, a company's
+country) do not steer paths and rankings; ``status="all"`` adds them, and
+``"reported,active,definitional"`` adds the definitional facts alone.
 
 Examples
 --------
@@ -57,6 +59,7 @@ from __future__ import annotations
 
 from .compiled import CompiledNetwork, analysis_network
 from .export import NETWORK_FORMATS, export_network, write_network, xml_safe
+from .index import details_index as details_index  # for render: a view's node details
 from .index import gc_paused as gc_paused  # for render, which reads the same index
 from .index import index_for as index_for
 from .index import shared_index as shared_index

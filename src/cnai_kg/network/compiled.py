@@ -44,7 +44,7 @@ import networkx as nx
 __all__ = ["CompiledNetwork", "analysis_network", "compiled_network", "write_compiled"]
 
 #: Bumped when the layout of a compiled network changes.
-FORMAT = 1
+FORMAT = 2  # 2: definitional facts have their own fact_status
 _FOLDER = "networks"
 #: Compiled networks kept open in a process (a server answers many requests on one).
 _KEEP_OPEN = 4
@@ -315,6 +315,21 @@ class CompiledNetwork:
             ).fetchone()
             self._attrs[node] = json.loads(attrs)
         return self._attrs[node]
+
+    def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
+        """The projection as :func:`~cnai_kg.network.to_networkx` built it, every attribute
+        read back (a view draws and describes every node and edge it keeps)."""
+        G = nx.MultiDiGraph() if self._directed else nx.MultiGraph()
+        G.graph.update(self.graph)
+        G.add_nodes_from((n, dict(d)) for n, d in self._all_nodes())
+        ids, loads = self._ids, json.loads
+        G.add_edges_from(
+            (ids[u], ids[v], key, loads(attrs))
+            for u, v, key, attrs in self._db.execute(
+                "SELECT u, v, key, attrs FROM edges ORDER BY i"
+            )
+        )
+        return G
 
     def _all_nodes(self) -> list[tuple[str, dict]]:
         rows = self._db.execute("SELECT id, attrs FROM nodes ORDER BY i").fetchall()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
 from rdflib.namespace import RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib.term import Node, URIRef
 
 from ..kg import KnowledgeGraph
 from ..namespaces import CNAI
@@ -78,6 +78,7 @@ class _Index:
     """
 
     def __init__(self, kg: KnowledgeGraph):
+        self._kg = kg
         self.pso = kg.store.lexical_index()
         self._reverse: dict[str, dict[LexTerm, list[LexTerm]]] = {}
 
@@ -106,6 +107,10 @@ class _Index:
         """(predicate, object) of every ``s ?p ?o``."""
         return [(p, o) for p, by_subject in self.pso.items() for o in by_subject.get(s, ())]
 
+    def describe(self, s: str) -> tuple[list[tuple[str, LexTerm]], str | None]:
+        """:meth:`outgoing` of the IRI ``s`` and the file that defines it."""
+        return self.outgoing(s), self._kg.file_of(URIRef(s))
+
 
 _shared: dict[int, list] = {}  # id(kg) -> [kg, its index or None, users]
 _shared_lock = threading.Lock()
@@ -125,6 +130,37 @@ def shared_index(kg: KnowledgeGraph):
             entry[2] -= 1
             if entry[2] == 0:
                 _shared.pop(id(kg), None)
+
+
+class _Lookups:
+    """What :class:`_Index` answers about a few nodes, each asked of the store: a view
+    whose network came compiled describes only the nodes it draws, and reading every
+    triple into an index for them would cost more than the rest of the view."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self._store = kg.store
+
+    def outgoing(self, s: LexTerm) -> list[tuple[str, LexTerm]]:
+        """(predicate, object) of every ``s ?p ?o``."""
+        return self._store.lexical_outgoing(s)
+
+    def describe(self, s: str) -> tuple[list[tuple[str, LexTerm]], str | None]:
+        """(predicate, object) of every ``s ?p ?o`` and the file that defines ``s``."""
+        return self._store.describe(s)
+
+    def subjects(self, p: str, o: LexTerm) -> Sequence[LexTerm]:
+        """Distinct subjects of ``?s p o``."""
+        return self._store.lexical_subjects(p, o)
+
+
+def details_index(kg: KnowledgeGraph) -> _Index | _Lookups:
+    """Where a view reads its nodes' own triples: the lexical index shared inside
+    :func:`shared_index` when a projection built it, else the store, node by node."""
+    with _shared_lock:
+        entry = _shared.get(id(kg))
+    if entry is not None and entry[1] is not None:
+        return entry[1]
+    return _Lookups(kg)
 
 
 def index_for(kg: KnowledgeGraph) -> _Index:

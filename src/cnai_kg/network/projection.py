@@ -62,10 +62,12 @@ def to_networkx(
         about to every other (a clique), which swamps centrality, so they are
         left out unless asked for.
     status : which facts become edges, by what the source says of them:
-        ``reported`` (stated, or definitional), ``active`` (partnerships in
+        ``reported`` (stated, with a quote), ``active`` (partnerships in
         place), ``proposed`` (recommended partnerships, opportunities and
-        mitigations), comma-separated or a list, or ``"all"``. Default
-        ``"reported,active"``: proposals stay out of paths and rankings. In
+        mitigations), ``definitional`` (background facts the graph adds, not from
+        the source), comma-separated or a list, or ``"all"``. Default
+        ``"reported,active"``: proposals and definitional facts stay out of paths
+        and rankings. In
         ``partnerships="nodes"`` a fact node whose status is left out is dropped.
     lang : language of the ``label`` attributes (``en``, ``ko``, ``zh``)
 
@@ -405,6 +407,7 @@ def _collapsed_edges(reader: _Reader, node_ids: dict[str, str], directed: bool, 
             actors = list(dict.fromkeys(sources + (targets if spec.context_from_targets else [])))
             for prop in spec.context:
                 prop = _iri(prop)
+                link = relation if spec.context_as_fact else prop
                 for ctx in reader.objects(fact, prop):
                     if ctx not in node_ids:
                         continue
@@ -413,7 +416,7 @@ def _collapsed_edges(reader: _Reader, node_ids: dict[str, str], directed: bool, 
                             yield (
                                 node_ids[actor],
                                 node_ids[ctx],
-                                _edge(reader, actor, prop, ctx, fact, **extra(actor, ctx)),
+                                _edge(reader, actor, link, ctx, fact, **extra(actor, ctx)),
                             )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from rdflib.namespace import DCTERMS, PROV, RDFS
 
 from ..kg import KnowledgeGraph, lang_order
-from ..namespaces import CNAI
+from ..namespaces import CNAI, SCHEMA
 from ..store.base import Lex, LexTerm, from_lexical
 from .index import (
     _CNAI_NS,
@@ -158,9 +158,12 @@ class _Reader:
             for quote in self.objects(excerpt, _QUOTE):
                 if _text(quote) not in quotes:
                     quotes.append(_text(quote))
+            pages = sorted(int(_text(p)) for p in self.objects(excerpt, _PAGE_START))
             for doc in self.objects(excerpt, _PART_OF):
-                if self.label(doc) not in documents:
-                    documents.append(self.label(doc))
+                # a PDF's page, as cards cite it: "Title, p. 3"
+                name = self.label(doc) + (f", p. {pages[0]}" if pages else "")
+                if name not in documents:
+                    documents.append(name)
                 for report in self.objects(doc, _DERIVED_FROM):
                     if self.ix.has_type(report, _REPORT) and self.label(report) not in reports:
                         reports.append(self.label(report))
@@ -186,7 +189,8 @@ class _Reader:
         return out
 
     def status(self, fact: LexTerm) -> str:
-        """``reported``, ``active`` or ``proposed``: what the source says of ``fact``."""
+        """``reported``, ``active``, ``proposed`` or ``definitional``: what the source says
+        of ``fact`` (definitional: nothing, it is background knowledge without a quote)."""
         if fact not in self._status:
             self._status[fact] = _fact_status(self, fact)
         return self._status[fact]
@@ -225,6 +229,7 @@ _DERIVED_FROM, _QUOTE, _PART_OF = (
     _iri(DCTERMS.isPartOf),
 )
 _REPORT, _CAVEAT = _iri(CNAI.Report), _iri(CNAI.caveat)
+_PAGE_START = _iri(SCHEMA.pageStart)
 
 
 def _most_specific(reader: _Reader, node: LexTerm, keep: set[str] | None = None) -> str | None:
@@ -255,4 +260,6 @@ def _fact_status(reader: _Reader, fact: LexTerm) -> str:
             return key
     if reader.classes_of(fact) & _ADVICE:
         return "proposed"
+    if reader.evidence(fact)["evidence"] == "definitional":
+        return "definitional"
     return "reported"

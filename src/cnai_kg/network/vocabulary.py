@@ -19,11 +19,15 @@ NETWORK_FORMATS = ("graphml", "gexf", "node-link")
 #: How n-ary partnerships enter the network.
 PARTNERSHIP_MODES = ("collapse", "nodes")
 
-#: What the source says of a fact behind an edge: ``reported`` (stated as true, or a
-#: definitional background fact), ``active`` (a partnership in place) or ``proposed`` (a
-#: partnership, opportunity or mitigation the article recommends; nobody signed it).
-STATUSES = ("reported", "active", "proposed")
-#: What the analyses use unless told otherwise: what is, not what is recommended.
+#: What the source says of a fact behind an edge: ``reported`` (stated as true, with its
+#: quote), ``active`` (a partnership in place), ``proposed`` (a partnership, opportunity
+#: or mitigation the article recommends; nobody signed it) or ``definitional`` (background
+#: knowledge the graph adds to hold itself together, not from the source: Uber is based in
+#: the USA, Guangdong lies in China, China in Asia, Asia in the World).
+STATUSES = ("reported", "active", "proposed", "definitional")
+#: What the analyses use unless told otherwise: what the source says is, neither what it
+#: recommends nor what the graph adds (definitional facts would otherwise make China, the
+#: top of every place hierarchy, and "World" lead the rankings on edges no source gave).
 DEFAULT_STATUS = ("reported", "active")
 
 #: Relations that run both ways (collapsed partnerships and claims).
@@ -113,6 +117,10 @@ class _Nary:
     targets: tuple[URIRef, ...]  # properties giving the 'to' side (empty: all pairs of sources)
     context: tuple[URIRef, ...]  # properties whose values the actors are linked to
     context_from_targets: bool  # link the 'to' side to the context too
+    #: the link to the context is the fact itself (a risk *in* China: the affected firms
+    #: are not located there), not the context property (which would read "Korean
+    #: firms —region→ China")
+    context_as_fact: bool = False
 
 
 _NARY = (
@@ -136,7 +144,8 @@ _NARY = (
         context=(CNAI.targetMarket, CNAI.technology),
         context_from_targets=False,
     ),
-    # who a risk affects -> the law behind it, and the region it concerns
+    # who a risk affects -> the law behind it, and -> the region it concerns, by a risk
+    # edge (the region is the risk's, not where the affected are)
     _Nary(
         kind=CNAI.Risk,
         relation=CNAI.Risk,
@@ -144,6 +153,7 @@ _NARY = (
         targets=(CNAI.concernsLaw,),
         context=(CNAI.region,),
         context_from_targets=False,
+        context_as_fact=True,
     ),
     # who a mitigation is for -> the organisations it works through
     _Nary(
@@ -297,8 +307,10 @@ def resolve_status(status: str | Iterable[str] | None) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> resolve_status(None), resolve_status("all"), resolve_status("proposed,reported")
-    (('reported', 'active'), ('reported', 'active', 'proposed'), ('reported', 'proposed'))
+    >>> resolve_status(None), resolve_status("proposed,reported")
+    (('reported', 'active'), ('reported', 'proposed'))
+    >>> resolve_status("all")
+    ('reported', 'active', 'proposed', 'definitional')
     """
     if status is None:
         return DEFAULT_STATUS

@@ -12,9 +12,7 @@ from rdflib.term import Node
 
 from ..kg import LANGS, KnowledgeGraph
 from ..namespaces import CNAI, ORG
-from ..network import (
-    index_for,
-)
+from ..network import details_index
 from ..store.base import Lex, LexTerm, from_lexical
 from .options import (
     _ALT_LABEL_IRI,
@@ -87,7 +85,7 @@ def _assemble(
 ) -> GraphView:
     ui = UI[lang]
     terms = _Terms(kg)
-    index = index_for(kg)  # the projection's, when shared (see render)
+    index = details_index(kg)  # the projection's when it read one, else node by node
     path_set = set(path or ())
     path_pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)} if path else set()
     group_of, group_color = _groups(G, color_by, ui) if color_by != "class" else ({}, {})
@@ -242,7 +240,7 @@ def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph, index) -> dict:
     iri = URIRef(d["iri"])
     # the node's own triples (labels, aliases and attributes), from the index the
     # projection read: no store call per node, rdflib terms only for the attributes
-    pairs = index.outgoing(d["iri"])
+    pairs, file = index.describe(d["iri"])
     objects: dict[str, set[LexTerm]] = defaultdict(set)
     for p, o in pairs:
         objects[p].add(o)
@@ -269,7 +267,7 @@ def _node_info(kg: _Terms, d: dict, lang: str, G: nx.Graph, index) -> dict:
         "labels": {code: labels[code] for code in (*LANGS, "") if labels.get(code)},
         "aliases": {k: sorted(v) for k, v in aliases.items()},
         "attrs": _attributes(kg, G, iri, lang, own, organized),
-        "file": kg.file_of(iri),
+        "file": file,
     }
     for key, term in _PLACED:
         if d.get(key):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import networkx as nx
 from rdflib import URIRef
@@ -12,6 +13,7 @@ from ..errors import UsageError
 from ..kg import LANGS, KnowledgeGraph, default_lang
 from ..network import (
     PARTNERSHIP_MODES,
+    CompiledNetwork,
     find_node,
     gc_paused,
     shared_index,
@@ -145,7 +147,7 @@ def render(
     # pass rescanning its millions of objects while the view is built
     with task("rendering") as step, shared_index(kg), gc_paused():
         step(0, None, "projecting")
-        G = to_networkx(
+        G = _view_network(
             kg,
             partnerships=partnerships,
             claims=True,
@@ -215,6 +217,19 @@ def render(
         view.hops = hop_records
         view.height = height
         return view
+
+
+def _view_network(kg: KnowledgeGraph, **projection) -> nx.MultiDiGraph | nx.MultiGraph:
+    """The projection a view starts from: on a cached store, the compiled one kept beside it
+    (:func:`~cnai_kg.network.compiled.compiled_network`, written by the first view or
+    analysis with these options) read back whole, without reading the store; else built."""
+    from ..network.compiled import compiled_network
+
+    folder = getattr(kg.store, "cache_folder", None)
+    if folder is None:
+        return to_networkx(kg, **projection)
+    net = compiled_network(kg, Path(folder), **projection)
+    return net.to_networkx() if isinstance(net, CompiledNetwork) else net
 
 
 def _walkable(G: nx.Graph) -> nx.Graph:

@@ -56,11 +56,16 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def _server(kg: KnowledgeGraph, host: str, limits: Limits | None):
+def _server(kg: KnowledgeGraph, host: str, limits: Limits | None, workspace=None):
     import uvicorn
 
     loopback = host in ("127.0.0.1", "localhost")
-    app = create_app(kg, limits=limits, allowed_hosts=_LOOPBACK_NAMES if loopback else None)
+    app = create_app(
+        kg,
+        limits=limits,
+        allowed_hosts=_LOOPBACK_NAMES if loopback else None,
+        workspace=workspace,
+    )
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
     )
@@ -74,8 +79,12 @@ def serve(
     port: int = 8000,
     limits: Limits | None = None,
     announce: Callable[[str], None] = print,
+    workspace=None,
 ) -> None:
     """Serve ``kg`` on ``host:port`` until interrupted (Ctrl-C).
+
+    ``workspace`` (a :class:`~cnai_kg.curate.Workspace`) gives the source pages
+    (``/source/ID``) the registered texts of its sources.
 
     ``announce`` receives one line with the address once the socket is bound
     (port 0 picks a free port, and the line names it).
@@ -87,7 +96,7 @@ def serve(
     """
     sock = _bind(host, port)
     url = _url(host, sock.getsockname()[1])
-    server = _server(kg, host, limits)
+    server = _server(kg, host, limits, workspace)
     announce(
         f"cnai-kg serving {len(kg):,} triples from {len(kg.files)} files at {url} "
         f"(SPARQL endpoint {url}sparql); press Ctrl-C to stop"
@@ -127,11 +136,12 @@ def start(
     port: int = 0,
     limits: Limits | None = None,
     ready_timeout: float = 20.0,
+    workspace=None,
 ) -> Running:
     """Serve ``kg`` from a background thread (a free port by default); return when it answers."""
     sock = _bind(host, port)
     url = _url(host, sock.getsockname()[1])
-    server = _server(kg, host, limits)
+    server = _server(kg, host, limits, workspace)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="cnai-kg-server", daemon=True
     )

@@ -20,11 +20,12 @@ answers 503 with ``Retry-After``.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import logging
 from importlib import resources as importlib_resources
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import jinja2
 from starlette.applications import Starlette
@@ -44,10 +45,13 @@ from ..errors import (
     QueryTimeout,
 )
 from ..kg import LANGS, KnowledgeGraph, default_lang
-from ..query import MEDIA_TYPES, named_queries, parse_header, prepare, run_query
+from ..query import MEDIA_TYPES, Rows, named_queries, parse_header, prepare, run_query
+from ..quotes import quote_html
 from ..render import content_security_policy, safe_json, vis_network_assets
-from .explorer import Explorer, Limits
-from .i18n import FORMAT_NAMES, TEXT
+from ..resolve import expand
+from ..sparql.safety import vet
+from .explorer import Explorer, Limits, page_url, source_url
+from .i18n import FORMAT_NAMES, TEXT, explain
 from .pool import PoolFull, WorkPool
 from .protocol import BadRequest, negotiate, parse_request, service_description
 
@@ -105,20 +109,21 @@ def _busy() -> PlainTextResponse:
     )
 
 
+def _definitional(request: Request) -> bool:
+    """``?definitional=1``: the path finder also walks definitional facts."""
+    return request.query_params.get("definitional", "") in ("1", "on", "true")
+
+
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang", "")
     return lang if lang in LANGS else default_lang()
 
 
-def _entity_url(entity_id: str, lang: str) -> str:
-    return f"/entity/{quote(entity_id, safe=':')}?lang={lang}"
-
-
 class _Server:
-    def __init__(self, kg: KnowledgeGraph, limits: Limits):
+    def __init__(self, kg: KnowledgeGraph, limits: Limits, workspace=None):
         self.kg = kg
         self.limits = limits
-        self.explorer = Explorer(kg, limits)
+        self.explorer = Explorer(kg, limits, workspace)
         self.pool = WorkPool(workers=limits.workers, backlog=limits.backlog)
         folder = importlib_resources.files(__package__)
         self.env = jinja2.Environment(
@@ -126,7 +131,9 @@ class _Server:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(entity_url=_entity_url, langs=LANGS)
+        self.env.globals.update(
+            entity_url=page_url, source_url=source_url, quote_html=quote_html, langs=LANGS
+        )
         self.assets = {name: (folder / "static" / name).read_bytes() for name in _STATIC}
 
     # ------------------------------------------------------------ plumbing
@@ -158,8 +165,9 @@ class _Server:
     def error_page(self, request: Request, e: Exception) -> Response:
         lang = _lang(request)
         matches = getattr(e, "matches", []) if isinstance(e, EntityNotFound) else []
+        message = explain(e, lang, matches=False, timeout=self.limits.timeout)
         return self.page(
-            request, "error.html", _status(e), message=str(e), matches=matches, lang=lang
+            request, "error.html", _status(e), message=message, matches=matches, lang=lang
         )
 
     # ------------------------------------------------------------ /sparql
@@ -196,10 +204,16 @@ class _Server:
         return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
 
     def _answer(self, text: str, accept: str, fmt: str | None) -> tuple[bytes, str]:
-        chosen = negotiate(prepare(text).kind, accept, fmt)  # 406 before any work
+        # 406 before any work; the kind read from the text when vet() lets the query skip
+        # rdflib's check (a 63 KB VALUES block took it for seconds of CPU, holding a worker)
+        vetted = vet(text)
+        kind = vetted.kind if vetted is not None and vetted.kind else prepare(text).kind
+        chosen = negotiate(kind, accept, fmt)
         result = run_query(
             self.kg, text, timeout=self.limits.timeout, max_rows=self.limits.max_rows
         )
+        if result.kind != kind:
+            chosen = negotiate(result.kind, accept, fmt)
         return result.serialize(chosen), chosen
 
     # ------------------------------------------------------------ pages
@@ -216,25 +230,49 @@ class _Server:
         lang = _lang(request)
         try:
             data = await self.pool.run(self.explorer.entity, request.path_params["id"], lang)
+            around = await self.pool.run(self.explorer.neighbourhood, data["id"], lang)
         except PoolFull:
             return _busy()
         except CnaiKgError as e:
             return self.error_page(request, e)
-        return self.page(request, "entity.html", e=data)
+        return self.page(request, "entity.html", e=data, around=around)
+
+    async def source(self, request: Request) -> Response:
+        lang = _lang(request)
+        try:
+            data = await self.pool.run(self.explorer.source, request.path_params["id"], lang)
+        except PoolFull:
+            return _busy()
+        except CnaiKgError as e:
+            return self.error_page(request, e)
+        return self.page(request, "source.html", s=data)
+
+    async def api_source(self, request: Request) -> Response:
+        return await self._json(
+            self.explorer.source, request.path_params["id"], _lang(request), True
+        )
 
     async def path(self, request: Request) -> Response:
         lang = _lang(request)
         source = request.query_params.get("from", "").strip()
         target = request.query_params.get("to", "").strip()
-        context = {"source": source, "target": target, "found": None, "error": None}
+        definitional = _definitional(request)
+        context = {
+            "source": source,
+            "target": target,
+            "definitional": definitional,
+            "found": None,
+            "error": None,
+        }
         if source and target:
             try:
-                context["found"] = await self.pool.run(self.explorer.paths, source, target, lang)
+                context["found"] = await self.pool.run(
+                    lambda: self.explorer.paths(source, target, lang, definitional=definitional)
+                )
             except PoolFull:
                 return _busy()
             except CnaiKgError as e:
-                context["error"] = str(e)
-                context["matches"] = getattr(e, "matches", [])
+                context["error"] = explain(e, lang, timeout=self.limits.timeout)
                 # the form page itself exists: it shows the error next to the form
         return self.page(request, "path.html", **context)
 
@@ -254,39 +292,51 @@ class _Server:
         if text is None and name:
             library = named_queries()
             if name in library:
-                text = library[name].text
+                text = library[name].text_in(_lang(request))
         values = {k[2:]: v for k, v in params.items() if k.startswith("p.")}
         return (text or "").replace("\r\n", "\n"), values, name
 
     async def query(self, request: Request) -> Response:
         lang = _lang(request)
         text, values, name = self._query_input(request)
+        library = named_queries()
         context = {
             "text": text,
             "values": values,
             "name": name,
+            "description": library[name].description_in(lang) if name in library else "",
             "result": None,
             "error": None,
-            "library": named_queries(),
+            "missing": [],
+            "library": [
+                (qname, q.title_in(lang) or qname, q.description_in(lang))
+                for qname, q in library.items()
+            ],
             "downloads": [],
             "params": [],
             "graph_json": "",
         }
         if len(text.encode("utf-8")) > self.limits.max_request:
-            context["error"] = f"the query is over the limit of {self.limits.max_request:,} bytes"
+            context["error"] = TEXT[lang]["err_too_big"].format(limit=self.limits.max_request)
             return self.page(request, "query.html", **context)
         try:
-            context["params"] = list(parse_header(text)["params"]) if text else []
+            context["params"] = self._params(text, lang, name) if text else []
         except CnaiKgError as e:
-            context["error"] = str(e)
-        if text.strip() and context["error"] is None:
+            context["error"] = explain(e, lang)
+        # a query that needs a value is not run before the value is given
+        context["missing"] = [
+            p["name"]
+            for p in context["params"]
+            if p["required"] and not values.get(p["name"], "").strip()
+        ]
+        if text.strip() and context["error"] is None and not context["missing"]:
             try:
                 result = await self.pool.run(self._run_table, text, values, lang)
             except PoolFull:
                 return _busy()
             except CnaiKgError as e:
                 # shown next to the form (the page exists; the error is the form's state)
-                context["error"] = str(e)
+                context["error"] = explain(e, lang, timeout=self.limits.timeout)
                 return self.page(request, "query.html", **context)
             context["result"] = result
             context["graph_json"] = safe_json(result.get("graph") or {})
@@ -301,6 +351,39 @@ class _Server:
                 for f in formats
             ]
         return self.page(request, "query.html", **context)
+
+    def _params(self, text: str, lang: str, name: str | None) -> list[dict]:
+        """The parameters a query's header declares, described in ``lang`` (by the header,
+        else by the named query ``name`` the text came from)."""
+        header = parse_header(text)
+        library = named_queries()
+        hints = {
+            **(
+                library[name].translations.get(lang, {}).get("params", {})
+                if name in library
+                else {}
+            ),
+            **header["translations"].get(lang, {}).get("params", {}),
+        }
+        out = []
+        for p in header["params"]:
+            cls = ""
+            if p.cls:
+                iri = expand(p.cls)
+                cls = self.kg.label(iri, lang) if iri is not None else p.cls
+            out.append(
+                {
+                    "name": p.name,
+                    "kind": TEXT[lang]["param_kinds"].get(p.kind, p.kind),
+                    "cls": cls,
+                    "curie": p.cls or "",
+                    "optional": p.optional,
+                    # a language parameter defaults to the page's language
+                    "required": not p.optional and p.kind != "lang",
+                    "description": hints.get(p.name) or p.description,
+                }
+            )
+        return out
 
     def _run_table(self, text: str, values: dict[str, str], lang: str) -> dict:
         result = self.explorer.run(text, values, lang)
@@ -327,10 +410,15 @@ class _Server:
         )
 
     def _serialise(self, text: str, values: dict[str, str], lang: str, fmt: str) -> bytes:
+        """A download: what the table shows (rows get a label column beside each column of
+        IRIs); a CSV opens with a byte order mark, so that Excel reads it as UTF-8."""
         if fmt not in _SUFFIX:
             raise BadRequest(f"unknown format {fmt!r}; choose one of: {', '.join(_SUFFIX)}")
         result = self.explorer.run(text, values, lang)
-        return result.serialize(fmt)
+        if isinstance(result, Rows):
+            result = self.explorer.labelled(result, lang)
+        data = result.serialize(fmt)
+        return codecs.BOM_UTF8 + data if fmt == "csv" else data
 
     async def view(self, request: Request) -> Response:
         lang = _lang(request)
@@ -340,16 +428,22 @@ class _Server:
         if kind == "entity":
             args = (request.path_params["id"],)
         elif kind == "path":
-            args = (request.query_params.get("from", ""), request.query_params.get("to", ""))
+            args = (
+                request.query_params.get("from", ""),
+                request.query_params.get("to", ""),
+                "1" if _definitional(request) else "",
+            )
         else:
             args = ()
         try:
             view = await self.pool.run(self.explorer.view, kind, lang, *args)
+            if view is None:
+                return _text(TEXT[lang]["no_graph"], 404)
             page = await self.pool.run(lambda: view.html)
         except PoolFull:
             return _busy()
         except CnaiKgError as e:
-            return _text(str(e), _status(e))
+            return _text(explain(e, lang, timeout=self.limits.timeout), _status(e))
         csp = _view_csp()
         return Response(
             page, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": csp}
@@ -380,7 +474,11 @@ class _Server:
         target = request.query_params.get("to", "")
         if not source.strip() or not target.strip():
             return JSONResponse({"error": "give both ends: /api/path?from=A&to=B"}, 400)
-        return await self._json(self.explorer.paths, source, target, _lang(request))
+        definitional = _definitional(request)
+        lang = _lang(request)
+        return await self._json(
+            lambda: self.explorer.paths(source, target, lang, definitional=definitional)
+        )
 
     async def api_search(self, request: Request) -> Response:
         q = request.query_params.get("q", "")
@@ -453,6 +551,7 @@ def create_app(
     *,
     limits: Limits | None = None,
     allowed_hosts: list[str] | None = None,
+    workspace=None,
 ) -> Starlette:
     """The ASGI application serving ``kg`` (run it with uvicorn, see :func:`cnai_kg.server.serve`).
 
@@ -462,8 +561,10 @@ def create_app(
     limits : time, row, request-size and pool limits (:class:`Limits`)
     allowed_hosts : Host headers accepted (None: any); a loopback server takes
         only loopback names, so a web page cannot reach it by DNS rebinding
+    workspace : the :class:`~cnai_kg.curate.Workspace` whose registered texts the
+        source pages show (None: the quoted passages only)
     """
-    server = _Server(kg, limits or Limits())
+    server = _Server(kg, limits or Limits(), workspace)
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
         Route("/", server.home),
@@ -471,6 +572,8 @@ def create_app(
         Route("/query/download", server.download),
         Route("/entity/{id:path}", server.entity),
         Route("/path", server.path),
+        Route("/source/{id:path}", server.source),
+        Route("/api/source/{id:path}", server.api_source),
         Route("/search", server.search),
         Route("/view/{kind:str}", server.view),
         Route("/view/{kind:str}/{id:path}", server.view),

@@ -8,25 +8,48 @@ and :func:`~cnai_kg.algorithms.evidence_paths`, so they work on any store.
 
 from __future__ import annotations
 
+import bisect
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import resources as importlib_resources
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..kg import LANGS, KnowledgeGraph
+from ..errors import NoPath, UsageError
+from ..kg import LANGS, KnowledgeGraph, lang_order
 from ..namespaces import CNAI
 from ..query import Rows, Triples, parse_header, run_query
-from ..resolve import normalize
+from ..resolve import expand, normalize
+from .i18n import TEXT
 
-__all__ = ["Explorer", "Limits"]
+__all__ = ["Explorer", "Limits", "page_url", "source_url"]
 
-_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+#: The statuses of the path finder's "with definitional facts" (proposals stay out).
+WITH_DEFINITIONAL = "reported,active,definitional"
+#: The page a card adds after a document's title (``Title, p. 3``).
+_PAGE = re.compile(r", p\. \d+$")
+
+#: Relations an entity page does not list (names are shown above them; the partners of a
+#: partnership have a table of their own).
+_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, CNAI.hasParticipation}
+#: Why an entity has no neighbourhood to draw, by the class it belongs to (the key of the
+#: sentence in :data:`cnai_kg.server.i18n.TEXT`); the first class that applies wins.
+_NO_NEIGHBOURHOOD = (
+    (CNAI.PartnerRole, "no_graph_role"),
+    (SKOS.ConceptScheme, "no_graph_scheme"),
+    (CNAI.Report, "no_graph_source"),
+    (CNAI.Article, "no_graph_source"),
+    (CNAI.Website, "no_graph_source"),
+)
+#: The server's own queries (in ``server/queries/``), as opposed to the named library.
+_OWN_QUERIES = ("outgoing", "incoming", "participations")
 
 
 @cache
@@ -79,10 +102,12 @@ class _Cache:
 class Explorer:
     """The data behind the explorer's pages and the JSON API, for one graph."""
 
-    def __init__(self, kg: KnowledgeGraph, limits: Limits | None = None):
+    def __init__(self, kg: KnowledgeGraph, limits: Limits | None = None, workspace=None):
         self.kg = kg
         self.limits = limits or Limits()
+        self.workspace = workspace
         self._views = _Cache(64)
+        self._documents = _Cache(8)
 
     # ------------------------------------------------------------------ terms
 
@@ -124,8 +149,13 @@ class Explorer:
                 items.append(item)
         partnerships = [self.term(p, lang) for p in kg.entities(CNAI.Partnership)]
         companies = [self.term(c, lang) for c in kg.entities(CNAI.Company)]
+        kinds = [
+            {**self.term(expand(curie), lang), "n": n}
+            for curie, n in stats["entities_per_class"].items()
+        ]
         return {
             "stats": stats,
+            "kinds": kinds,
             "hubs": sorted(hubs.values(), key=lambda t: t["text"].casefold()),
             "companies": sorted(companies, key=lambda t: t["text"].casefold()),
             "partnerships": sorted(partnerships, key=lambda t: t["text"].casefold()),
@@ -139,12 +169,22 @@ class Explorer:
         iri = kg.resolve(name)
         card = kg.card(iri, lang)
         outgoing = []
+        texts: dict[URIRef, list[Literal]] = {}
         for row in self._select("outgoing", lang, entity=iri):
             if row.relation in _HIDDEN:
                 continue
+            if isinstance(row.value, Literal) and row.value.language:
+                texts.setdefault(row.relation, []).append(row.value)
+                continue
             outgoing.append(
-                {"relation": self.term(row.relation, lang), "value": self.term(row.value, lang)}
+                {"relation": self.term(row.relation, lang), "value": self._value(row.value, lang)}
             )
+        # a text given in several languages (a caveat, a gap): the page's language only
+        for relation, values in texts.items():
+            for value in _in_best_lang(values, lang):
+                outgoing.append(
+                    {"relation": self.term(relation, lang), "value": self.term(value, lang)}
+                )
         incoming = []
         for row in self._select("incoming", lang, entity=iri):
             if row.source not in self.entity_set:
@@ -152,6 +192,14 @@ class Explorer:
             incoming.append(
                 {"relation": self.term(row.relation, lang), "source": self.term(row.source, lang)}
             )
+        partners = [
+            {
+                "partnership": self.term(row.partnership, lang),
+                "member": self.term(row.member, lang),
+                "role": self.term(row.role, lang),
+            }
+            for row in self._select("participations", lang, entity=iri)
+        ]
 
         def order(key):
             return lambda r: (r["relation"]["text"].casefold(), r[key]["text"].casefold())
@@ -160,9 +208,14 @@ class Explorer:
             {
                 "id": kg.curie(f.fact),
                 "kind": f.kind,
+                "kind_label": f.kind_label,
                 "summary": f.summary,
                 "quotes": list(f.quotes),
-                "documents": list(f.documents),
+                "formats": list(f.formats or (None,) * len(f.quotes)),
+                "documents": [
+                    {"text": d, "id": self.document_ids(lang).get(_PAGE.sub("", d))}
+                    for d in f.documents
+                ],
                 "caveats": list(f.caveats),
                 "definitional": f.definitional,
                 "why": f.why,
@@ -178,14 +231,140 @@ class Explorer:
             "types": [self.term(t, lang) for t in kg.types(iri)],
             "outgoing": sorted(outgoing, key=order("value")),
             "incoming": sorted(incoming, key=order("source")),
+            "partners": sorted(
+                partners,
+                key=lambda r: (r["partnership"]["text"].casefold(), r["member"]["text"].casefold()),
+            ),
+            # the columns of the partners table, less the one that is this entity throughout
+            "partner_columns": [
+                key
+                for key in ("partnership", "member", "role")
+                if not partners or any(r[key]["curie"] != card.curie for r in partners)
+            ],
             "facts": facts,
             "file": card.file,
         }
 
+    def _value(self, node: Node, lang: str) -> dict:
+        """A relation's value; a source excerpt shows its quote and its document."""
+        out = self.term(node, lang)
+        if isinstance(node, URIRef) and out["id"] is None:
+            quote = self.kg.value(node, CNAI.quote)
+            if quote is not None:
+                document = self.kg.value(node, DCTERMS.isPartOf)
+                out.update(text=str(quote), quote=True, lang=getattr(quote, "language", None))
+                if document is not None:
+                    out["document"] = self.term(document, lang)
+        return out
+
+    def neighbourhood(self, name: str, lang: str) -> dict:
+        """Whether the entity page draws a neighbourhood, and if not, why (a TEXT key)."""
+        kg = self.kg
+        iri = kg.resolve(name)
+        view = self.view("entity", lang, kg.curie(iri))
+        nodes = len(view.nodes) if view is not None else 0
+        if nodes > 1:
+            return {"drawn": True, "reason": None, "nodes": nodes}
+        reason = next(
+            (key for cls, key in _NO_NEIGHBOURHOOD if kg.is_instance(iri, cls)), "no_graph"
+        )
+        return {"drawn": False, "reason": reason, "nodes": nodes}
+
+    # ---------------------------------------------------------------- sources
+
+    def document_ids(self, lang: str) -> dict[str, str]:
+        """Each document's label in ``lang`` -> its id (the ``/source/ID`` of its page)."""
+        from ..curate.sources import documents
+
+        def build():
+            return {d.label: d.id for d in documents(self.kg, self.workspace, lang)}
+
+        return self._documents.get(lang, build)
+
+    def _fact(self, curie: str, lang: str) -> dict:
+        """A fact as a link to its page: a statement by its triple, others by label."""
+        kg = self.kg
+        node = expand(curie) or URIRef(curie)
+        subject = kg.value(node, RDF.subject)
+        if subject is not None:
+            pred, obj = kg.value(node, RDF.predicate), kg.value(node, RDF.object)
+            text = f"{kg.label(subject, lang)} —{kg.label(pred, lang)}→ {kg.label(obj, lang)}"
+        else:
+            text = kg.label(node, lang)
+        return {"text": text, "id": curie, "curie": curie}
+
+    def source(self, name: str, lang: str, api: bool = False) -> dict:
+        """A document's page: its registered text (when the workspace holds it) split into
+        passages, every quoted one marked with the excerpts and facts that cite it.
+
+        ``segments`` cover the text in order: ``text``, ``cites`` (numbers of
+        ``passages`` quoting it, empty for unquoted text) and ``page`` (the PDF page that
+        starts there). A quote the text does not hold (the text changed) is listed with
+        ``found`` false.
+        """
+        from ..curate.anchor import Anchor
+        from ..curate.sources import citations, find_document, source_text
+
+        kg = self.kg
+        doc = find_document(kg, self.workspace, name, lang)
+        text = None
+        if doc.source is not None:
+            text = source_text(self.workspace, doc.source, doc.version)
+        passages, spans = [], []
+        for n, cite in enumerate(citations(kg, doc), 1):
+            where = None
+            if text is not None:
+                if cite.anchored == text.sha256 and cite.start is not None:
+                    where = (cite.start, cite.end)
+                else:
+                    found = text.resolve(
+                        cite.quote, prefix=cite.prefix or "", suffix=cite.suffix or ""
+                    )
+                    if isinstance(found, Anchor):
+                        where = (found.start, found.end)
+            page = cite.page
+            if page is None and where is not None and text.pages:
+                page = bisect.bisect_right(text.pages, where[0])
+            passages.append(
+                {
+                    "n": n,
+                    "excerpt": cite.excerpt,
+                    "quote": cite.quote,
+                    "page": page,
+                    "found": where is not None,
+                    "start": where[0] if where else None,
+                    "end": where[1] if where else None,
+                    "facts": [self._fact(f, lang) for f in cite.facts],
+                }
+            )
+            if where is not None:
+                spans.append((where[0], where[1], n))
+        out = {
+            "id": doc.id,
+            "curie": doc.curie,
+            "iri": doc.iri,
+            "title": doc.label,
+            "classes": doc.classes,
+            "language": doc.language,
+            "media_type": doc.media_type,
+            "registered": text is not None,
+            "version": doc.version.version if doc.version else None,
+            "pages": len(text.pages) if text is not None else 0,
+            "passages": passages,
+        }
+        if text is not None:
+            out["segments"] = _segments(text.text, spans, text.pages)
+        if api and text is not None:
+            out["text"] = text.text
+        return out
+
     # ------------------------------------------------------------------ path
 
-    def paths(self, source: str, target: str, lang: str, *, k: int = 3) -> dict:
-        """Up to ``k`` evidence chains between two entities named in any language."""
+    def paths(
+        self, source: str, target: str, lang: str, *, k: int = 3, definitional: bool = False
+    ) -> dict:
+        """Up to ``k`` evidence chains between two entities named in any language: through
+        what the source reports, and with ``definitional`` through background facts too."""
         from ..algorithms import evidence_paths
 
         kg = self.kg
@@ -193,19 +372,32 @@ class Explorer:
         # the projection the drawing uses (render's), so the first chain is the one drawn
         from ..render import VIEW_CLASSES
 
-        found = evidence_paths(
-            kg,
-            kg.curie(a),
-            kg.curie(b),
-            k=k,
-            lang=lang,
-            partnerships="nodes",
-            claims=True,
-            classes=VIEW_CLASSES,
-        )
+        try:
+            found = evidence_paths(
+                kg,
+                kg.curie(a),
+                kg.curie(b),
+                k=k,
+                lang=lang,
+                partnerships="nodes",
+                claims=True,
+                classes=VIEW_CLASSES,
+                status=WITH_DEFINITIONAL if definitional else None,
+            )
+        except NoPath as e:
+            e.ends = (kg.label(a, lang), kg.label(b, lang))  # for the page's own sentence
+            raise
+        except UsageError as e:
+            # an end the network leaves out (a role, a vocabulary, a document): say which
+            from ..network import to_networkx
+
+            G = to_networkx(kg, partnerships="nodes", claims=True, classes=VIEW_CLASSES, lang=lang)
+            e.outside = [kg.label(x, lang) for x in (a, b) if kg.curie(x) not in G]
+            raise
         return {
             "from": self.term(a, lang),
             "to": self.term(b, lang),
+            "definitional": definitional,
             "paths": [p.to_dict() for p in found],
         }
 
@@ -253,7 +445,7 @@ class Explorer:
     def _select(self, name: str, lang: str, **bindings: Node) -> Rows:
         return run_query(
             self.kg,
-            _server_query(name) if name in ("outgoing", "incoming") else name,
+            _server_query(name) if name in _OWN_QUERIES else name,
             timeout=None,
             max_rows=None,
             lang=lang,
@@ -292,6 +484,36 @@ class Explorer:
             "graph": self._drawing(head, rows[:limit], lang, triples=isinstance(result, Triples)),
         }
 
+    def labelled(self, result: Rows, lang: str) -> Rows:
+        """``result`` with a ``<var>_label`` column after each column that holds IRIs: the
+        names the table shows, in ``lang``, for the downloads of the query page."""
+        if result.kind != "SELECT":
+            return result
+        rows = result.tuples
+        taken = set(result.vars)
+        columns: list[tuple[str, int, bool]] = []
+        for i, var in enumerate(result.vars):
+            columns.append((var, i, False))
+            if any(isinstance(r[i], URIRef) for r in rows):
+                name = f"{var}_label"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                columns.append((name, i, True))
+
+        def cell(row, i: int, label: bool):
+            if not label:
+                return row[i]
+            return Literal(self.kg.label(row[i], lang)) if isinstance(row[i], URIRef) else None
+
+        return Rows(
+            "SELECT",
+            [name for name, _, _ in columns],
+            [tuple(cell(r, i, label) for _, i, label in columns) for r in rows],
+            kg=self.kg,
+            lang=lang,
+        )
+
     def _drawing(self, head: list[str], rows: list[list], lang: str, *, triples: bool) -> dict:
         """Nodes and edges for "show as graph": IRIs; triples or row neighbours as edges."""
         nodes: dict[str, dict] = {}
@@ -322,22 +544,83 @@ class Explorer:
     # ----------------------------------------------------------------- views
 
     def view(self, kind: str, lang: str, *args: str):
-        """A :class:`~cnai_kg.render.GraphView` for the home, entity or path page (cached)."""
+        """A :class:`~cnai_kg.render.GraphView` for the home, entity or path page (cached);
+        None for an entity the network leaves out.
+
+        An entity's neighbourhood keeps every status (proposals are drawn dashed) and the
+        entity's own classes, so that a proposal, an indicator or a status is drawn with
+        the facts that point at it. Each view's ``meta["pages"]`` maps the nodes that have
+        an entity page to its address, which the view links to.
+        """
 
         def build():
+            from ..render import VIEW_CLASSES
+
             kg = self.kg
             if kind == "home":
-                return kg.render(
+                view = kg.render(
                     classes=["Company", "AIHub", "Partnership", "City"],
                     lang=lang,
                     title=_HOME_TITLE[lang],
                 )
-            if kind == "entity":
-                return kg.render(focus=kg.curie(kg.resolve(args[0])), hops=1, lang=lang)
-            a, b = (kg.curie(kg.resolve(x)) for x in args)
-            return kg.render(path=(a, b), hops=0, lang=lang)
+            elif kind == "entity":
+                iri = kg.resolve(args[0])
+                classes = list(dict.fromkeys([*VIEW_CLASSES, *kg.types(iri)]))
+                try:
+                    view = kg.render(
+                        focus=kg.curie(iri), hops=1, lang=lang, classes=classes, status="all"
+                    )
+                except UsageError:
+                    return None  # not a node of the projection: the page says why
+            else:
+                a, b = (kg.curie(kg.resolve(x)) for x in args[:2])
+                status = WITH_DEFINITIONAL if args[2:3] == ("1",) else None
+                view = kg.render(path=(a, b), hops=0, lang=lang, status=status)
+            view.meta["pages"] = {
+                n["id"]: page_url(n["id"], lang)
+                for n in view.nodes
+                if expand(n["id"]) in self.entity_set
+            }
+            view.meta["openPage"] = TEXT[lang]["open_page"]
+            return view
 
         return self._views.get((kind, lang, *args), build)
+
+
+def _segments(text: str, spans: list[tuple[int, int, int]], pages) -> list[dict]:
+    """``text`` cut at every quoted span's ends and every page start (see
+    :meth:`Explorer.source`); overlapping quotes share the segments they overlap."""
+    cuts = {0, len(text)}
+    for start, end, _ in spans:
+        cuts.update((start, end))
+    cuts.update(p for p in pages if 0 < p < len(text))
+    bounds = sorted(cuts)
+    page_at = {p: i for i, p in enumerate(pages, 1)} if pages else {}
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        cites = [n for start, end, n in spans if start <= a and b <= end]
+        out.append({"text": text[a:b], "cites": cites, "page": page_at.get(a)})
+    return out
+
+
+def source_url(source_id: str, lang: str, passage: int | None = None) -> str:
+    """The explorer's address of a document's page (and of one passage on it)."""
+    tail = f"#passage-{passage}" if passage else ""
+    return f"/source/{quote(source_id, safe='')}?lang={lang}{tail}"
+
+
+def page_url(entity_id: str, lang: str) -> str:
+    """The explorer's address of an entity's page."""
+    return f"/entity/{quote(entity_id, safe=':')}?lang={lang}"
+
+
+def _in_best_lang(values: list[Literal], lang: str) -> list[Literal]:
+    """The literals in the best language there is for ``lang`` (see :func:`lang_order`)."""
+    for code in lang_order(lang):
+        found = [v for v in values if v.language == code]
+        if found:
+            return sorted(found)
+    return sorted(values)
 
 
 _HOME_TITLE = {

@@ -8,6 +8,12 @@ with a header of comment lines::
     # param hub: entity cnai:AIHub, optional -- the hub, by any label or alias
     # example: cnai-kg query --name companies-by-hub --param hub=주강삼각주
 
+A title, description or parameter description in another language is the same
+key with a language tag (English is the untagged one, and the fallback)::
+
+    # title@ko: AI 거점과 도시별 기업과 기타 조직
+    # param@ko hub: 거점 하나 (아무 이름이나)
+
 Parameter kinds: ``entity [CLASS]`` (a name, CURIE or IRI, resolved to an
 IRI; with CLASS it must be an instance of it), ``string``, ``integer``,
 ``decimal`` and ``lang`` (a language tag; when left out it is the label
@@ -18,7 +24,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,7 +54,8 @@ class Param:
 
 _PARAM_KINDS = ("entity", "string", "integer", "decimal", "lang")
 _HEADER_LINE = re.compile(
-    r"^#\s?(?P<key>[a-z]+)(?:\s+(?P<name>[A-Za-z_]\w*))?\s*:\s*(?P<value>.*)$"
+    r"^#\s?(?P<key>[a-z]+)(?:@(?P<lang>[a-z]{2,3}))?(?:\s+(?P<name>[A-Za-z_]\w*))?\s*:"
+    r"\s*(?P<value>.*)$"
 )
 _PARAM_SPEC = re.compile(
     r"^(?P<kind>[a-z]+)(?:\s+(?P<cls>[A-Za-z][\w-]*:[\w-]*))?\s*(?P<opt>,\s*optional)?"
@@ -60,15 +68,22 @@ def parse_header(text: str, *, source: str = "query") -> dict[str, Any]:
 
     The header is the run of ``#`` lines at the top. ``# key: value`` starts an
     entry; a following ``#`` line indented by two or more spaces continues it.
+    ``# key@LANG: value`` is the title, description or parameter description in
+    another language: ``translations[LANG]`` holds them (``title``,
+    ``description``, ``params`` by name).
 
     Examples
     --------
     >>> h = parse_header('''# title: Hubs
+    ... # title@ko: 거점
     ... # param hub: entity cnai:AIHub, optional -- the hub
+    ... # param@ko hub: 거점 하나
     ... # example: cnai-kg query --name hubs
     ... SELECT * {}''')
     >>> h["title"], h["params"][0].cls, h["params"][0].optional
     ('Hubs', 'cnai:AIHub', True)
+    >>> h["translations"]["ko"]
+    {'title': '거점', 'params': {'hub': '거점 하나'}}
     """
     entries: list[list[str]] = []
     for raw in text.splitlines():
@@ -81,15 +96,27 @@ def parse_header(text: str, *, source: str = "query") -> dict[str, Any]:
             break
         line = line.strip()
         if re.match(r"^#\s{2,}\S", line) and entries:
-            entries[-1][2] += " " + line[1:].strip()
+            entries[-1][3] += " " + line[1:].strip()
             continue
         m = _HEADER_LINE.match(line)
         if m:
-            entries.append([m["key"], m["name"] or "", m["value"].strip()])
+            entries.append([m["key"], m["lang"] or "", m["name"] or "", m["value"].strip()])
         elif entries:
-            entries[-1][2] += " " + line[1:].strip()
-    header: dict[str, Any] = {"title": "", "description": "", "params": [], "examples": []}
-    for key, name, value in entries:
+            entries[-1][3] += " " + line[1:].strip()
+    header: dict[str, Any] = {
+        "title": "",
+        "description": "",
+        "params": [],
+        "examples": [],
+        "translations": {},
+    }
+    for key, lang, name, value in entries:
+        if lang:
+            if key in ("title", "description"):
+                header["translations"].setdefault(lang, {})[key] = value
+            elif key == "param" and name:
+                header["translations"].setdefault(lang, {}).setdefault("params", {})[name] = value
+            continue
         if key == "param":
             spec = _PARAM_SPEC.match(value)
             if not name or not spec or spec["kind"] not in _PARAM_KINDS:
@@ -125,9 +152,48 @@ class NamedQuery:
     examples: tuple[str, ...]
     text: str
     path: Path | None = None
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def title_in(self, lang: str | None) -> str:
+        """The title in ``lang`` when the header gives one, else the English title."""
+        return self.translations.get(lang or "", {}).get("title") or self.title
+
+    def description_in(self, lang: str | None) -> str:
+        """The description in ``lang`` when the header gives one, else the English one."""
+        return self.translations.get(lang or "", {}).get("description") or self.description
+
+    def text_in(self, lang: str | None) -> str:
+        """The query's text with the header lines in languages other than ``lang`` left out.
+
+        >>> q = named_query("hubs").text_in("ko")
+        >>> [line.split(":")[0] for line in q.splitlines() if line.startswith("# title")]
+        ['# title', '# title@ko']
+        """
+        out: list[str] = []
+        dropping = False
+        in_header = True
+        for line in self.text.splitlines(keepends=True):
+            if in_header and not line.startswith("#"):
+                in_header = False
+            if in_header:
+                m = _HEADER_LINE.match(line.strip())
+                if m:
+                    dropping = bool(m["lang"]) and m["lang"] != lang
+                if dropping:
+                    continue
+            out.append(line)
+        return "".join(out)
+
+    def param_description(self, name: str, lang: str | None) -> str:
+        """What parameter ``name`` means, in ``lang`` when the header says, else in English."""
+        found = self.translations.get(lang or "", {}).get("params", {}).get(name)
+        if found:
+            return found
+        param = self.param(name)
+        return param.description if param else ""
 
 
 @cache
@@ -137,7 +203,14 @@ def _library() -> dict[str, NamedQuery]:
         text = path.read_text(encoding="utf-8")
         h = parse_header(text, source=path.name)
         out[path.stem] = NamedQuery(
-            path.stem, h["title"], h["description"], h["params"], h["examples"], text, path
+            path.stem,
+            h["title"],
+            h["description"],
+            h["params"],
+            h["examples"],
+            text,
+            path,
+            h["translations"],
         )
     return out
 

@@ -358,41 +358,59 @@ def _status(status: int) -> str:
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
+def _worker(fn: Callable[[], Any], read_fd: int, write_fd: int, max_memory: int | None):
+    """The forked worker: run ``fn``, write the pickled outcome to ``write_fd``, exit."""
+    try:
+        os.close(read_fd)
+        # nothing of the worker reaches the terminal (Rust reports a failed
+        # allocation on stderr before aborting): the answer goes through the pipe
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        # a fault handler enabled by the host (pytest, PYTHONFAULTHANDLER) writes to
+        # its own copy of stderr: an abort at the memory ceiling is not a crash to report
+        faulthandler.disable()
+        _limit_child_memory(max_memory)
+        data = _worker_result(fn)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view) :]
+    finally:
+        os._exit(0)
+
+
 def run_in_worker(fn: Callable[[], Any], timeout: float, *, max_memory: int | None) -> Any:
     """Run ``fn`` in a forked worker process; kill it at the deadline.
 
     The worker shares the loaded store with this process (copy-on-write) and
-    sends back the pickled answer. At ``timeout`` it is killed with SIGKILL, so
+    sends back the pickled answer. It is forked while no other thread is inside an
+    Oxigraph call that lets go of the interpreter lock
+    (:func:`cnai_kg.store.oxigraph.forking`). At ``timeout`` it is killed with SIGKILL, so
     a runaway evaluation stops using CPU and memory at once (Oxigraph cannot be
     interrupted inside an evaluation). Its address space may grow by at most
     ``max_memory`` MB (``RLIMIT_AS``); past that its allocations fail and the
     caller gets a :class:`QueryError`.
     """
+    from ..store.oxigraph import forking
+
+    deadline = time.monotonic() + timeout
     read_fd, write_fd = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads around
-        pid = os.fork()
-    if pid == 0:  # the worker
-        try:
-            os.close(read_fd)
-            # nothing of the worker reaches the terminal (Rust reports a failed
-            # allocation on stderr before aborting): the answer goes through the pipe
-            devnull = os.open(os.devnull, os.O_RDWR)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            # a fault handler enabled by the host (pytest, PYTHONFAULTHANDLER) writes to
-            # its own copy of stderr: an abort at the memory ceiling is not a crash to report
-            faulthandler.disable()
-            _limit_child_memory(max_memory)
-            data = _worker_result(fn)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_fd, view) :]
-        finally:
-            os._exit(0)
+    try:
+        # no other thread inside Oxigraph while forking: the child would inherit a lock
+        # held by a thread it does not have (the wait counts against the time limit)
+        with forking(deadline), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads around
+            pid = os.fork()
+            if pid == 0:
+                # the worker never leaves this block: leaving it would take the gate's
+                # lock, which another thread of the parent may have held at the fork
+                _worker(fn, read_fd, write_fd, max_memory)
+    except TimeoutError:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise _timeout_error(timeout) from None
     os.close(write_fd)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
     try:
         while True:
             remaining = deadline - time.monotonic()

@@ -255,14 +255,15 @@ def prepare(sparql: str) -> PreparedQuery:
     return PreparedQuery(sparql, kind, query, frozenset(variables), header["params"], assigned)
 
 
-#: Words that send a query through :func:`prepare`: anywhere in the text (in a name,
-#: a string, a comment too), in any case (compared case-folded). A query without any of
-#: them has no SERVICE, FROM, GRAPH, LOAD or other update keyword, whatever it parses
-#: to; a backslash may spell a keyword as a codepoint escape (``\\u0053ERVICE``), so it
-#: counts too. DESCRIBE is here so that a query giving triples is known to be a CONSTRUCT.
+#: Words that send a query through :func:`prepare` when they occur in its code (outside
+#: comments, strings, IRIs, variable names and the local part of prefixed names), in any
+#: case (compared case-folded), inside a longer word too (Oxigraph reads a keyword where
+#: it starts: ``trueSERVICE`` is ``true SERVICE``). Code without any of them has no
+#: SERVICE, FROM, GRAPH, LOAD or other update keyword, whatever it parses to. DESCRIBE is
+#: here so that a query giving triples is known to be a CONSTRUCT.
 RISKY_WORDS = (
     "service", "from", "graph", "load", "insert", "delete", "clear", "drop", "create",
-    "add", "move", "copy", "with", "using", "describe", "\\",
+    "add", "move", "copy", "with", "using", "describe",
 )  # fmt: skip
 
 
@@ -270,16 +271,76 @@ RISKY_WORDS = (
 #: rdflib's parse is most of the cost; a large one is then limited as it always was).
 VET_MAX_CHARS = 65_536
 
+# The parts of a query that hold no keyword, as Oxigraph's parser reads them (its
+# grammar is a PEG: repetitions and choices never give back what they took, hence the
+# possessive and atomic forms). Everything else is code.
+_ECHAR = r"""\\[tbnrf"'\\]"""
+_MASKED = re.compile(
+    r"(?P<comment>#[^\r\n]*+)"
+    r"|(?P<string>"
+    r'"""(?:(?>""|")?+(?>[^"\\]|' + _ECHAR + r'))*+"""'
+    r"|'''(?:(?>''|')?+(?>[^'\\]|" + _ECHAR + r"))*+'''"
+    r'|"(?>[^"\\\r\n]|' + _ECHAR + r')*+"'
+    r"|'(?>[^'\\\r\n]|" + _ECHAR + r")*+')"
+    # an IRI, less the parentheses an IRI may hold: an operator '<' is always inside
+    # parentheses, so no keyword of a pattern or of the prologue can hide between such
+    # brackets (and '<<' opens a triple term, not an IRI)
+    r"|(?<!<)(?P<iri><[^<>\"{}|^`\\\x00-\x20()]*+>)"
+    r"|(?P<var>[?$][A-Za-z0-9_]++)"
+    # a prefixed name: its prefix is code (SERVICEkg:x reads as SERVICE kg:x), its local
+    # part (plain ASCII here) one token
+    r"|(?P<prefix>(?:[A-Za-z][\w.-]*+)?+):(?P<local>[A-Za-z0-9_][A-Za-z0-9_-]*+)"
+)
+_FORMS = re.compile(r"\b(select|ask|construct)\b")
+
+
+def _code(text: str) -> str | None:
+    """The code of ``text``, case-folded (where :data:`RISKY_WORDS` are looked for), or
+    None when ``text`` holds what this reading cannot vouch for: a codepoint escape, or a
+    backslash in its code.
+
+    Examples
+    --------
+    >>> _code("SELECT ?graph WHERE { ?graph rdfs:label 'a graph' ; kg:from <urn:g> } # from")
+    'select ?  where { ?  rdfs:    ; kg:    }  '
+    """
+    if "\\u" in text or "\\U" in text:  # may spell any character, anywhere
+        return None
+    parts: list[str] = []
+    last = 0
+    for m in _MASKED.finditer(text):
+        parts.append(text[last : m.start()])
+        last = m.end()
+        kind = m.lastgroup
+        if kind in ("comment", "string") and ">" in m.group(0):
+            # it may begin inside an IRI that Oxigraph reads and this reading does not (one
+            # with parentheses); then code follows that IRI's '>' inside it: read it all
+            parts.append(m.group(0))
+        elif kind == "var":
+            parts.append(m.group(0)[:1])
+        elif kind == "local":
+            parts.append(m.group("prefix") + ":")
+        parts.append(" ")
+    parts.append(text[last:])
+    code = "".join(parts)
+    if "\\" in code:  # an escape in a local name (kg:a\#b), or a string not read as one
+        return None
+    return code.casefold()
+
 
 @lru_cache(maxsize=256)
 def vet(sparql: str) -> PreparedQuery | None:
     """``sparql`` ready to run without rdflib's parser, when that is safe; else None (and
     the caller uses :func:`prepare`).
 
-    A query of at most :data:`VET_MAX_CHARS` characters holding none of
-    :data:`RISKY_WORDS` cannot be refused (it has no SERVICE,
-    FROM, GRAPH, LOAD nor update), so the store may parse it itself. Its kind is left
-    for the store to tell (None here), and when the store cannot parse it,
+    A query of at most :data:`VET_MAX_CHARS` characters whose code holds none of
+    :data:`RISKY_WORDS` cannot be refused (it has no SERVICE, FROM, GRAPH, LOAD nor
+    update), so the store may parse it itself. Its code is the text less its comments,
+    strings, IRIs, variable names and the local parts of prefixed names, read as
+    Oxigraph's parser reads them; a text with a codepoint escape (``\\u0053ERVICE``) or
+    a backslash outside a string is never vetted. Its kind is read from its code (the
+    first SELECT, ASK or CONSTRUCT), for choosing an answer's format before it runs; the
+    store tells the kind of the answer, and when the store cannot parse the query,
     :func:`prepare` reports the error as always. The result knows neither the query's
     variables nor what it assigns: use it only to run the query without parameters.
 
@@ -287,19 +348,21 @@ def vet(sparql: str) -> PreparedQuery | None:
     --------
     >>> vet("SELECT * WHERE { SeRvIcE <http://x> { ?s ?p ?o } }") is None
     True
-    >>> vet("SELECT ?s WHERE { ?s ?p ?o }").params
-    ()
+    >>> vet("# every graph\\nSELECT ?from WHERE { ?from rdfs:label 'Graphcore' }").kind
+    'SELECT'
     """
     if len(sparql) > VET_MAX_CHARS:
         return None
-    folded = sparql.casefold()
-    if any(word in folded for word in RISKY_WORDS):
+    code = _code(sparql)
+    if code is None or any(word in code for word in RISKY_WORDS):
         return None
     try:
         params = tuple(parse_header(sparql)["params"])
     except Exception:  # prepare reports it
         return None
-    return PreparedQuery(sparql, None, None, params=params)  # type: ignore[arg-type]
+    form = _FORMS.search(code)
+    kind = form.group(1).upper() if form else None
+    return PreparedQuery(sparql, kind, None, params=params)  # type: ignore[arg-type]
 
 
 # Translations ready to evaluate, by query text. A translation is checked out by one

@@ -76,6 +76,7 @@ LexTerm = str | Blank | Lex
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _index_add(index: dict, p: str, s: LexTerm, o: LexTerm) -> None:
@@ -178,6 +179,31 @@ class Store(ABC):
         for s, p, o in self.triples():
             _index_add(index, lexical(p), lexical(s), lexical(o))
         return index
+
+    def lexical_outgoing(self, s: LexTerm) -> list[tuple[str, LexTerm]]:
+        """(predicate, object) of every ``s ?p ?o`` of the union in lexical form, each once:
+        what :meth:`lexical_index` holds for ``s``, read for that subject alone."""
+        pairs: dict[tuple[str, LexTerm], None] = {}
+        for _, p, o in self.triples((from_lexical(s), None, None)):
+            pairs.setdefault((lexical(p), lexical(o)))
+        return list(pairs)
+
+    def describe(self, s: str) -> tuple[list[tuple[str, LexTerm]], str | None]:
+        """:meth:`lexical_outgoing` of the IRI ``s``, and the file that defines it (where it
+        gets its type, else where it is a subject; the first in load order), as
+        :meth:`~cnai_kg.kg.KnowledgeGraph.file_of` tells it."""
+        subject = URIRef(s)
+        files = self.files_with((subject, _RDF_TYPE, None)) or self.files_with(
+            (subject, None, None)
+        )
+        return self.lexical_outgoing(s), (files[0] if files else None)
+
+    def lexical_subjects(self, p: str, o: LexTerm) -> list[LexTerm]:
+        """Distinct subjects of ``?s p o`` in lexical form."""
+        found: dict[LexTerm, None] = {}
+        for s, _, _ in self.triples((None, URIRef(p), from_lexical(o))):
+            found.setdefault(lexical(s))
+        return list(found)
 
     def files_with(self, pattern: Pattern) -> list[str]:
         """The files holding a triple that matches ``pattern``, in load order."""

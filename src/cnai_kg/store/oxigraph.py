@@ -23,9 +23,14 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,9 +41,20 @@ from rdflib.term import Node
 
 from ..errors import DataError, QueryError, UsageError
 from ..namespaces import PREFIXES
-from .base import Bindings, Blank, Lex, LexTerm, Pattern, Store, TooManyRows, Triple, Unparsed
+from .base import (
+    Bindings,
+    Blank,
+    Lex,
+    LexTerm,
+    Pattern,
+    Store,
+    TooManyRows,
+    Triple,
+    Unparsed,
+    from_lexical,
+)
 
-__all__ = ["OxigraphStore", "from_ox", "to_ox"]
+__all__ = ["OxigraphStore", "forking", "from_ox", "to_ox"]
 
 #: rdflib parser names -> Oxigraph formats
 _FORMATS = {
@@ -63,6 +79,111 @@ _HEX = re.compile(r"[0-9a-f]+")
 def graph_iri(name: str) -> str:
     """The named graph a file's triples go to (stable across folders and runs)."""
     return "urn:cnai-kg:file:" + quote(name, safe="/:@")
+
+
+# ------------------------------------------------------------------ forking
+
+# A query with a time limit runs in a process forked from this one (see
+# cnai_kg.sparql.run.run_in_worker). Oxigraph lets go of the interpreter lock while
+# it evaluates (``Store.query`` and each step of its answer), and then takes locks of
+# its own (RocksDB's block cache, the in-memory store's); a fork at that moment gives
+# the child a lock that no thread of the child will ever release, and the child
+# waits for it until it is killed at its deadline (a query of a few milliseconds
+# answered 503 after the whole time limit: 31 of 2,084 in a stress run). So every
+# such call holds the gate shared, and a fork waits until none is running
+# (:func:`forking`). The other calls (``quads_for_pattern`` and its steps, ``len``)
+# keep the interpreter lock throughout: no other thread can fork while they run.
+
+
+class _Gate:
+    """Shared holds for the calls into Oxigraph that let go of the interpreter lock;
+    an exclusive one for a fork (which waits for the shared ones, and holds new ones
+    back while it waits)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._inside = 0
+        self._forks = 0
+
+    def enter(self) -> None:
+        with self._cond:
+            while self._forks:
+                self._cond.wait()
+            self._inside += 1
+
+    def leave(self) -> None:
+        with self._cond:
+            self._inside -= 1
+            if not self._inside:
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self, deadline: float | None):
+        with self._cond:
+            self._forks += 1
+            try:
+                while self._inside:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        raise TimeoutError
+                    self._cond.wait(left)
+            except BaseException:
+                self._forks -= 1
+                self._cond.notify_all()
+                raise
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._forks -= 1
+                self._cond.notify_all()
+
+
+_GATE = _Gate()
+
+
+def _reset_gate() -> None:  # in a forked child: no other thread is left inside
+    global _GATE
+    _GATE = _Gate()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_gate)
+
+
+@contextmanager
+def forking(deadline: float | None = None):
+    """Hold back the calls into Oxigraph that let go of the interpreter lock while a
+    process is forked (see the comment above); :class:`TimeoutError` when the calls
+    running now have not ended by ``deadline`` (``time.monotonic()``)."""
+    with _GATE.exclusive(deadline):
+        yield
+
+
+def _call(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` (an Oxigraph call that lets go of the interpreter lock)
+    under the gate."""
+    gate = _GATE
+    gate.enter()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        gate.leave()
+
+
+def _steps(results: Iterable, size: int = 256) -> Iterator:
+    """The items of an Oxigraph answer, taken a batch at a time under the gate."""
+    it = iter(results)
+    while True:
+        gate = _GATE
+        gate.enter()
+        try:
+            batch = list(islice(it, size))
+        finally:
+            gate.leave()
+        if not batch:
+            return
+        yield from batch
 
 
 # ------------------------------------------------------------------ terms
@@ -132,6 +253,22 @@ def _lex_other(term) -> Blank:
     raise QueryError(f"cannot use the RDF term {term!r} (RDF-star) here")
 
 
+_RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _lex(term) -> LexTerm:
+    """An Oxigraph term in lexical form, as :meth:`OxigraphStore.lexical_index` makes it."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        if term.language:
+            return Lex(term.value, term.language, "")
+        dt = term.datatype.value
+        return Lex(term.value, "", "" if dt == _XSD_STRING else dt)
+    return _lex_other(term)
+
+
 def _pattern(pattern: Pattern):
     s, p, o = pattern
     return (
@@ -165,7 +302,7 @@ def _projected(sparql: str) -> tuple[str, ...] | None:
     asking an empty store: they depend on the text only, and evaluating over nothing costs
     nothing (asking the real store would start evaluating the query unbound)."""
     try:
-        probe = _empty().query(sparql + "\n", prefixes=_PREFIXES)
+        probe = _call(_empty().query, sparql + "\n", prefixes=_PREFIXES)
     except Exception:  # the real evaluation reports the error
         return None
     return tuple(v.value for v in getattr(probe, "variables", []))
@@ -271,12 +408,12 @@ class OxigraphStore(Store):
                         yield ox.Quad(q.subject, q.predicate, q.object, graph)
 
                 quads = ox.parse(data, format=_FORMATS[fmt], base_iri=base)
-                self._store.extend(rehome(quads))
+                _call(self._store.extend, rehome(quads))
             else:
                 # bulk_load (on-disk builds) is faster and not transactional: a failed
                 # build is thrown away whole
                 load = self._store.bulk_load if self._bulk else self._store.load
-                load(data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
+                _call(load, data, format=_FORMATS[fmt], base_iri=base, to_graph=graph)
         except (SyntaxError, ValueError, OSError) as e:
             self._forget(name)
             raise _parse_error(name, e) from None
@@ -290,26 +427,29 @@ class OxigraphStore(Store):
             f"SELECT DISTINCT ?o WHERE {{ GRAPH <{self._graphs[name].value}> {{ ?s ?p ?o }} "
             "FILTER (isLiteral(?o) && lang(?o) = '' && datatype(?o) != xsd:string) }"
         )
-        for solution in self._store.query(query, prefixes=_PREFIXES):
+        for solution in _steps(_call(self._store.query, query, prefixes=_PREFIXES)):
             yield from_ox(solution[0])
 
     def add_triples(self, name: str, triples) -> None:
         """Add rdflib triples (a graph or any iterable) as the graph of file ``name``."""
         graph = self._register(name)
-        self._store.extend(ox.Quad(*(to_ox(t) for t in triple), graph) for triple in triples)
+        _call(
+            self._store.extend,
+            (ox.Quad(*(to_ox(t) for t in triple), graph) for triple in triples),
+        )
         self._dedup(name)
 
     def _forget(self, name: str) -> None:
         graph = self._graphs.pop(name)
         self._files.remove(name)
         del self._names[graph.value]
-        self._store.remove_graph(graph)
+        _call(self._store.remove_graph, graph)
 
     def _size(self, name: str) -> int:
         if name not in self._sizes:  # counted by Oxigraph, not quad by quad in Python
             graph = self._graphs[name].value
             query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            (row,) = self._store.query(query)
+            (row,) = list(_steps(_call(self._store.query, query)))
             self._sizes[name] = int(row[0].value)
         return self._sizes[name]
 
@@ -335,12 +475,12 @@ class OxigraphStore(Store):
                     if mine_q in self._store:
                         drop.append(mine_q)
         for q in drop:
-            self._store.remove(q)
+            _call(self._store.remove, q)
         self._sizes[name] = mine - len(drop)
 
     def flush(self) -> None:
         """Write everything to disk (on-disk stores)."""
-        self._store.flush()
+        _call(self._store.flush)
 
     # -------------------------------------------------------------- reading
 
@@ -388,6 +528,40 @@ class OxigraphStore(Store):
                 found.append(o)
         return index
 
+    def lexical_outgoing(self, s: LexTerm) -> list[tuple[str, LexTerm]]:
+        subject = ox.NamedNode(s) if type(s) is str else to_ox(from_lexical(s))
+        pairs: dict[tuple[str, LexTerm], None] = {}
+        for q in self._store.quads_for_pattern(subject, None, None, None):
+            pairs.setdefault((q.predicate.value, _lex(q.object)))
+        return list(pairs)
+
+    def describe(self, s: str) -> tuple[list[tuple[str, LexTerm]], str | None]:
+        pairs: dict[tuple[str, LexTerm], None] = {}
+        typed, named = set(), set()
+        rdf_type, iri = _RDF_TYPE_IRI, ox.NamedNode
+        for q in self._store.quads_for_pattern(ox.NamedNode(s), None, None, None):
+            p = q.predicate.value
+            pairs.setdefault((p, _lex(q.object)))
+            if type(q.graph_name) is iri:
+                named.add(q.graph_name.value)
+                if p == rdf_type:
+                    typed.add(q.graph_name.value)
+        file = None
+        for graphs in (typed, named):
+            found = {self._names.get(g) for g in graphs}
+            file = next((n for n in self._files if n in found), None)
+            if file is not None:
+                break
+        return list(pairs), file
+
+    def lexical_subjects(self, p: str, o: LexTerm) -> list[LexTerm]:
+        obj = ox.NamedNode(o) if type(o) is str else to_ox(from_lexical(o))
+        found: dict[LexTerm, None] = {}
+        for q in self._store.quads_for_pattern(None, ox.NamedNode(p), obj, None):
+            s = q.subject
+            found.setdefault(s.value if type(s) is ox.NamedNode else _lex_other(s))
+        return list(found)
+
     def file_triples(self, name: str, pattern: Pattern = (None, None, None)) -> Iterator[Triple]:
         graph = self._graphs.get(name)
         if graph is None:
@@ -433,8 +607,11 @@ class OxigraphStore(Store):
         into the text (:func:`~cnai_kg.sparql.safety.substitute`), else by a VALUES block."""
         if not bindings:
             try:
-                return self._store.query(
-                    sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+                return _call(
+                    self._store.query,
+                    sparql,
+                    prefixes=_prefixes_for(sparql),
+                    use_default_graph_as_union=True,
                 )
             except Exception as e:
                 raise _query_error(e) from None
@@ -449,7 +626,8 @@ class OxigraphStore(Store):
         text = substitute(sparql, values) if values else sparql
         try:
             try:
-                return self._store.query(
+                return _call(
+                    self._store.query,
                     text,
                     prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
@@ -461,7 +639,8 @@ class OxigraphStore(Store):
                 # a bound variable is declared somewhere (a subquery's SELECT, GROUP BY):
                 # bind it by a VALUES block opening the WHERE clause instead
                 text = bind_values(sparql, values)
-                return self._store.query(
+                return _call(
+                    self._store.query,
                     text,
                     prefixes=_prefixes_for(text),
                     use_default_graph_as_union=True,
@@ -476,8 +655,11 @@ class OxigraphStore(Store):
         gives, DESCRIBE apart (vet keeps those). Raises :class:`Unparsed` when Oxigraph
         cannot parse it."""
         try:
-            result = self._store.query(
-                sparql, prefixes=_prefixes_for(sparql), use_default_graph_as_union=True
+            result = _call(
+                self._store.query,
+                sparql,
+                prefixes=_prefixes_for(sparql),
+                use_default_graph_as_union=True,
             )
         except SyntaxError:
             raise Unparsed("query failed: Oxigraph cannot parse it") from None
@@ -500,10 +682,10 @@ class OxigraphStore(Store):
         variables = [v.value for v in solutions.variables]
         try:
             if max_rows is None:
-                rows = [tuple(map(from_ox, solution)) for solution in solutions]
+                rows = [tuple(map(from_ox, solution)) for solution in _steps(solutions)]
             else:
                 rows = []
-                for solution in solutions:
+                for solution in _steps(solutions):
                     rows.append(tuple(map(from_ox, solution)))
                     if len(rows) > max_rows:
                         raise TooManyRows(max_rows)
@@ -528,7 +710,7 @@ class OxigraphStore(Store):
     def _graph(self, triples) -> Graph:
         graph = Graph()
         try:
-            for t in triples:
+            for t in _steps(triples):
                 graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         except QueryError:
             raise

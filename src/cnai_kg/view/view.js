@@ -84,7 +84,7 @@
     });
     box.appendChild(kl);
     if (legend.proposed) {
-      var ql = el("ul");
+      var ql = el("ul", "single");
       var qi = el("li");
       qi.appendChild(swatch("line dashed", "#848484"));
       qi.appendChild(el("span", null, ui.proposed));
@@ -92,7 +92,7 @@
       box.appendChild(ql);
     }
     if (legend.path) {
-      var pl = el("ul");
+      var pl = el("ul", "single");
       var li = el("li");
       li.appendChild(swatch("line", "#d62728"));
       var pathLink = el("span", data.hops ? "link" : null, ui.path);
@@ -101,7 +101,29 @@
       pl.appendChild(li);
       box.appendChild(pl);
     }
+    fitColumns(box);
   }
+
+  // A legend list takes two columns where every label fits on one line, else one.
+  function lines(span) {
+    var range = document.createRange();
+    range.selectNodeContents(span);
+    var tops = {};
+    Array.prototype.forEach.call(range.getClientRects(), function (r) { tops[Math.round(r.top)] = 1; });
+    return Object.keys(tops).length;
+  }
+
+  function fitColumns(box) {
+    box.querySelectorAll("ul.split").forEach(function (ul) { ul.classList.remove("single", "split"); });
+    box.querySelectorAll("ul:not(.single)").forEach(function (ul) {
+      var spans = ul.querySelectorAll("li span:not(.count)");
+      if (Array.prototype.some.call(spans, function (s) { return lines(s) > 1; })) {
+        ul.classList.add("single", "split");
+      }
+    });
+  }
+
+  window.addEventListener("resize", function () { fitColumns(document.getElementById("legend")); });
 
   function toggleKind(key, li) {
     var hide = !state.hiddenKinds[key];
@@ -151,6 +173,12 @@
     };
   }
 
+  // The address of a node's page when the view is served by the explorer, else null.
+  function pageOf(id) {
+    var pages = data.meta && data.meta.pages;
+    return pages && Object.prototype.hasOwnProperty.call(pages, id) ? pages[id] : null;
+  }
+
   function nodeLink(id, text) {
     var a = el("a", null, text);
     a.setAttribute("data-node", id);
@@ -166,6 +194,14 @@
     details.appendChild(el("h2", null, ui.details));
     details.appendChild(el("h3", "title", info.label));
     details.appendChild(el("div", "sub", info.kind + " \u00b7 " + id));
+    var page = pageOf(id);
+    if (page) {  // served by the explorer: the entity's own page, in the top window
+      var open = el("a", "page", data.meta.openPage);
+      open.href = page;
+      open.target = "_top";
+      open.setAttribute("data-page", id);
+      details.appendChild(open);
+    }
     var rows = [];
     Object.keys(info.labels).forEach(function (code) {
       rows.push([ui.labels + (code ? " @" + code : ""), info.labels[code].join(" / ")]);
@@ -222,7 +258,7 @@
     head.appendChild(nodeLink(e.toId, e.to));
     details.appendChild(head);
     details.appendChild(el("div", "sub", e.relationCurie));
-    if (e.role) details.appendChild(dl([[ui.kind, e.role]]));
+    if (e.role) details.appendChild(dl([[ui.role, e.role]]));
     if (e.fact) details.appendChild(factBlock(e.fact));
   }
 
@@ -287,6 +323,10 @@
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) showEdge(p.edges[0]);
+  });
+  network.on("doubleClick", function (p) {
+    var page = p.nodes.length ? pageOf(p.nodes[0]) : null;
+    if (page) window.top.location.assign(page);
   });
 
   // ------------------------------------------------------------ search
