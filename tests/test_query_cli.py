@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -318,20 +317,3 @@ def test_prefixes():
     # the printed PREFIX lines make a query that runs anywhere
     text = "\n".join(sparql) + "\n" + PRD
     assert invoke("query", text).stdout == f"c\n{KG}Huawei\n{KG}Tencent\n"
-
-
-# ------------------------------------------------------------------ the README
-
-# Console examples of the whole README run in a terminal in tests/test_readme.py;
-# here its Python examples run as doctests.
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def test_readme_python_example_is_real():
-    import doctest
-
-    pytest.importorskip("pandas")
-    failures, tried = doctest.testfile(
-        str(README), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE
-    )
-    assert tried >= 10 and failures == 0
