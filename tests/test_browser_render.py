@@ -19,8 +19,6 @@ from _browser import (
     HOSTILE_NOTE,
     HOSTILE_QUOTE,
     HOSTILE_TTL,
-    launch,
-    sync_api,
 )
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF, RDFS
@@ -33,14 +31,6 @@ pytestmark = pytest.mark.browser
 
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 class Session:
